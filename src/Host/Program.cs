@@ -1,1 +1,3 @@
-return 0;
+using EdgeCancer.Host.Commands;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace EdgeCancer.Host.Commands;
+
+/// <summary>The <c>edgecancer</c> command line: one subcommand per file in this folder.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("EdgeCancer: a DICOM AI node for CT (archive, inference, viewer)");
+        root.Subcommands.Add(DumpCommand.Create());
+        root.Subcommands.Add(SynthCommand.Create());
+        var parse = root.Parse(args);
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
+}
