@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every EdgeCancer test against real peers. Installs what the tests need from Debian when missing,
+# starts a throwaway PostgreSQL, runs `dotnet test` on the solution and prints "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+need_apt=()
+command -v dcmdump   >/dev/null || need_apt+=(dcmtk)
+command -v dciodvfy  >/dev/null || need_apt+=(dicom3tools)
+[ -d /usr/lib/python3/dist-packages/pydicom ] || need_apt+=(python3-pydicom)
+command -v Orthanc   >/dev/null || [ -x /usr/sbin/Orthanc ] || need_apt+=(orthanc)
+command -v gdcmconv  >/dev/null || need_apt+=(libgdcm-tools)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing from Debian: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null || { echo "apt-get install failed"; exit 1; }
+fi
+
+# Throwaway PostgreSQL (initdb refuses root, so it runs as the postgres user).
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGPORT=${EDGECANCER_PGPORT:-55432}
+PGTMP=$(mktemp -d)
+chown postgres:postgres "$PGTMP"; chmod 700 "$PGTMP"
+stop_pg() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -m fast -w stop >/dev/null 2>&1; rm -rf "$PGTMP"; }
+trap stop_pg EXIT
+if runuser -u postgres -- "$PGBIN/initdb" -D "$PGTMP/data" -U postgres --auth=trust -E UTF8 --no-locale >"$PGTMP/initdb.log" 2>&1 \
+   && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGTMP" start >/dev/null \
+   && runuser -u postgres -- "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres edgecancer_test; then
+  export EDGECANCER_TEST_PG="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=edgecancer_test"
+  echo "PostgreSQL started on 127.0.0.1:$PGPORT"
+else
+  echo "PostgreSQL could not be started; PostgreSQL tests will fail"; cat "$PGTMP/initdb.log" 2>/dev/null | tail -5
+fi
+
+export TCP_NODELAY=1   # DCMTK peers otherwise leave Nagle on (ENVIRONMENT.md)
+RESULTS="$ROOT/artifacts/test-results"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+dotnet build EdgeCancer.sln -c Release -v q -nologo || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test EdgeCancer.sln -c Release --no-build -nologo -v q \
+  --logger "trx" --results-directory "$RESULTS" "$@"
+status=$?
+
+passed=0; failed=0; total=0
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.*total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0}))
+done
+if [ "$total" -eq 0 ] && [ $status -ne 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[ $status -eq 0 ] && [ "$failed" -eq 0 ]
