@@ -69,7 +69,7 @@ public sealed class DicomCharacterSet
         var terms = new List<CharacterSetTerm>(values.Count);
         for (int i = 0; i < values.Count; i++)
         {
-            var term = Resolve(values[i], i, warn);
+            var term = Resolve(values[i], i, values.Count > 1, warn);
             if (term is null) continue;
 
             if (term.Kind == CharacterSetKind.WholeValue)
@@ -214,7 +214,7 @@ public sealed class DicomCharacterSet
     public override string ToString() =>
         DefinedTerms.Count == 0 ? "ISO-IR 6 (default repertoire)" : string.Join('\\', DefinedTerms);
 
-    private static CharacterSetTerm? Resolve(string value, int index, Action<string>? warn)
+    private static CharacterSetTerm? Resolve(string value, int index, bool multiValued, Action<string>? warn)
     {
         if (value.Length == 0)
         {
@@ -230,9 +230,10 @@ public sealed class DicomCharacterSet
         }
         if (index == 0)
         {
+            string fallback = multiValued ? "ISO 2022 IR 100" : "ISO_IR 100";
             warn?.Invoke($"Specific Character Set (0008,0005) value '{value}' is not a Defined Term of PS3.3 C.12.1.1.2; "
-                + "decoding with ISO_IR 100 (ISO 8859-1) instead, so no byte is lost.");
-            return CharacterSetTerm.TryGetExact("ISO_IR 100", out var latin1) ? latin1 : null;
+                + $"decoding with {fallback} (ISO 8859-1) instead, so no byte is lost.");
+            return CharacterSetTerm.TryGetExact(fallback, out var latin1) ? latin1 : null;
         }
         warn?.Invoke($"Specific Character Set (0008,0005) value {index + 1} '{value}' is not a Defined Term of "
             + "PS3.3 C.12.1.1.2; it is ignored and text in that character set will not decode correctly.");
