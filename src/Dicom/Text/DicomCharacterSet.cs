@@ -138,8 +138,8 @@ public sealed class DicomCharacterSet
         if (value.IsEmpty) return string.Empty;
         // ISO 646 fast path: 7-bit bytes without ESC mean the same in every supported set (PS3.5 §6.1.2.5.3: value 1
         // always puts a single-byte set in G0).
-        if (!vr.IsCharacterSetDependent || !value.ContainsAnyExceptInRange((byte)0x00, (byte)0x7F)
-            && (!UsesCodeExtensions || !value.Contains((byte)0x1B)))
+        if (!vr.IsCharacterSetDependent
+            || (!value.ContainsAnyExceptInRange((byte)0x00, (byte)0x7F) && (!UsesCodeExtensions || !value.Contains((byte)0x1B))))
             return Latin1.GetString(value);
 
         if (_wholeValue is not null) return _wholeValue.GetString(value);
