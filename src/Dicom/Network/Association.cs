@@ -46,6 +46,9 @@ public sealed partial class Association : IAsyncDisposable
         _reader = new PduReader(_input, readLimit, options.MaxAssociatePduLength);
     }
 
+    /// <summary>The underlying connection, for tests.</summary>
+    internal Stream Transport => _stream;
+
     /// <summary>True on the association-requestor (SCU) side.</summary>
     public bool IsRequestor { get; }
 
