@@ -461,8 +461,12 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             .ConfigureAwait(false);
         var ordinals = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < reader.FieldCount; i++) ordinals[reader.GetName(i)] = i;
+        // Providers may serve buffered rows without looking at the token; C-CANCEL must stop the stream at once.
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            ct.ThrowIfCancellationRequested();
             yield return ReadResult(plan, reader, ordinals);
+        }
     }
 
     private static FindResult ReadResult(FindPlan plan, DbDataReader reader, Dictionary<string, int> ordinals)
