@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeCancer.Scp.Storage;
+
+/// <summary>
+/// The archive's files: <c>{root}/{StudyUID}/{SeriesUID}/{SOPInstanceUID}.dcm</c>. Writers stream into a
+/// <c>.part</c> file in the target folder; <see cref="PendingFile.CommitAsync"/> makes it durable and visible.
+/// </summary>
+public sealed class FileStore
+{
+    public const string PartSuffix = ".part";
+    public const string FileSuffix = ".dcm";
+
+    private readonly FileStoreOptions _options;
+    private readonly FileSyncQueue? _syncQueue;
+    private readonly ILogger _logger;
+
+    public FileStore(IOptions<FileStoreOptions> options, ILogger<FileStore>? logger = null, FileSyncQueue? syncQueue = null)
+    {
+        _options = options.Value;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _syncQueue = syncQueue;
+        if (_options.FastMode && syncQueue is null)
+            throw new ArgumentException("Archive:Storage:FastMode needs a FileSyncQueue and its BackgroundFlusher.", nameof(syncQueue));
+        Root = Path.GetFullPath(_options.Root);
+        Directory.CreateDirectory(Root);
+    }
+
+    /// <summary>Absolute path of the store's root folder.</summary>
+    public string Root { get; }
+
+    public bool FastMode => _options.FastMode;
+
+    /// <summary>Free space of the volume holding the root, against the watermark.</summary>
+    public SpaceCheck CheckFreeSpace()
+    {
+        if (_options.FreeSpaceWatermarkBytes <= 0) return new SpaceCheck(long.MaxValue, 0);
+        return new SpaceCheck(new DriveInfo(Root).AvailableFreeSpace, _options.FreeSpaceWatermarkBytes);
+    }
+
+    /// <summary>The path of an instance relative to the root, after validating the three UIDs.</summary>
+    public static UidProblem TryGetRelativePath(string? studyUid, string? seriesUid, string? sopInstanceUid, out string relativePath, out string? message)
+    {
+        relativePath = "";
+        message = null;
+        foreach (var (name, uid) in new[] { ("Study Instance UID", studyUid), ("Series Instance UID", seriesUid), ("SOP Instance UID", sopInstanceUid) })
+        {
+            var problem = StorageUid.Check(uid);
+            if (problem != UidProblem.None)
+            {
+                message = StorageUid.Describe(name, uid, problem);
+                return problem;
+            }
+        }
+        // Only validated UIDs reach Path.Combine.
+        relativePath = string.Join('/', studyUid, seriesUid, sopInstanceUid + FileSuffix);
+        return UidProblem.None;
+    }
+
+    /// <summary>Absolute path of a stored file from its relative path.</summary>
+    public string GetFullPath(string relativePath)
+    {
+        var full = Path.GetFullPath(Path.Combine(Root, relativePath));
+        if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"Path '{relativePath}' is outside the store root.", nameof(relativePath));
+        return full;
+    }
+
+    /// <summary>
+    /// Starts writing an instance: validates UIDs (before any path is built) and free space, creates the folders
+    /// and opens a uniquely named <c>.part</c> file beside the final name. Dispose without commit deletes it.
+    /// </summary>
+    public BeginWriteResult BeginWrite(string? studyUid, string? seriesUid, string? sopInstanceUid)
+    {
+        if (TryGetRelativePath(studyUid, seriesUid, sopInstanceUid, out var relative, out var message) != UidProblem.None)
+        {
+            StorageLog.InvalidUid(_logger, message!);
+            return new BeginWriteResult(null, FileStoreError.InvalidUid, message);
+        }
+        var space = CheckFreeSpace();
+        if (space.IsBelowWatermark)
+        {
+            StorageLog.BelowWatermark(_logger, space.AvailableBytes, space.WatermarkBytes, Root);
+            return new BeginWriteResult(null, FileStoreError.BelowWatermark,
+                $"Out of resources: {space.AvailableBytes / (1024 * 1024)} MiB free, below the {space.WatermarkBytes / (1024 * 1024)} MiB watermark");
+        }
+        var finalPath = GetFullPath(relative);
+        var folder = Path.GetDirectoryName(finalPath)!;
+        bool created = !Directory.Exists(folder);
+        if (created) Directory.CreateDirectory(folder);
+        // A random suffix lets two associations write the same SOP Instance UID at once; the last commit wins.
+        var partPath = $"{finalPath}.{Guid.NewGuid():N}{PartSuffix}";
+        var stream = new FileStream(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.None,
+            _options.WriteBufferSize, FileOptions.Asynchronous);
+        return new BeginWriteResult(new PendingFile(this, stream, partPath, finalPath, relative, created), FileStoreError.None, null);
+    }
+
+    internal bool QueueBackgroundSync(string finalPath)
+    {
+        if (!_options.FastMode || _syncQueue is null) return false;
+        _syncQueue.Enqueue(finalPath);
+        return true;
+    }
+
+    internal void DeletePart(string partPath)
+    {
+        try { File.Delete(partPath); }
+        catch (IOException ex) { StorageLog.PartDeleteFailed(_logger, ex, partPath); }
+        catch (UnauthorizedAccessException ex) { StorageLog.PartDeleteFailed(_logger, ex, partPath); }
+    }
+
+    /// <summary>Deletes a stored file (e.g. when the index transaction failed after the rename of a new instance).</summary>
+    public void Delete(string relativePath)
+    {
+        var full = GetFullPath(relativePath);
+        if (File.Exists(full)) File.Delete(full);
+    }
+
+    /// <summary>
+    /// Crash recovery, run once at start: a <c>.part</c> file is a write that never committed, so no success was
+    /// sent for it. Deletes them all and logs how many.
+    /// </summary>
+    public int DeleteLeftoverPartFiles()
+    {
+        int count = 0;
+        foreach (var part in Directory.EnumerateFiles(Root, "*" + PartSuffix, SearchOption.AllDirectories))
+        {
+            DeletePart(part);
+            count++;
+        }
+        if (count > 0) StorageLog.DeletedPartFiles(_logger, count, Root);
+        return count;
+    }
+}

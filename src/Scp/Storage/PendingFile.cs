@@ -1,0 +1,92 @@
+namespace EdgeCancer.Scp.Storage;
+
+/// <summary>
+/// An instance being written. Callers stream bytes into <see cref="Stream"/>, then <see cref="CommitAsync"/>:
+/// flush, fsync the file, rename <c>.part</c> to the final name (atomically replacing an older copy), fsync the
+/// folder. In fast mode the two fsyncs are left to the background flusher. Disposing without commit deletes the
+/// <c>.part</c> file, so an abandoned or failed write leaves nothing behind.
+/// </summary>
+public sealed class PendingFile : IAsyncDisposable
+{
+    private readonly FileStore _store;
+    private readonly FileStream _stream;
+    private readonly string _partPath;
+    private readonly bool _createdFolder;
+    private bool _synced;
+    private bool _closed;
+
+    internal PendingFile(FileStore store, FileStream stream, string partPath, string finalPath, string relativePath, bool createdFolder)
+    {
+        _store = store;
+        _stream = stream;
+        _partPath = partPath;
+        FullPath = finalPath;
+        RelativePath = relativePath;
+        _createdFolder = createdFolder;
+    }
+
+    /// <summary>Where the bytes go. Do not dispose it; dispose the <see cref="PendingFile"/>.</summary>
+    public Stream Stream => _stream;
+
+    /// <summary>Final path relative to the store root (<c>{StudyUID}/{SeriesUID}/{SOPInstanceUID}.dcm</c>).</summary>
+    public string RelativePath { get; }
+
+    /// <summary>Final absolute path.</summary>
+    public string FullPath { get; }
+
+    /// <summary>Bytes written so far.</summary>
+    public long Length => _stream.Length;
+
+    public bool IsCommitted { get; private set; }
+
+    /// <summary>Flushes buffers and, unless in fast mode, fsyncs the <c>.part</c> file. Idempotent; no rename yet.</summary>
+    public async ValueTask FlushToDiskAsync(CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        await _stream.FlushAsync(ct).ConfigureAwait(false);
+        if (!_synced && !_store.FastMode)
+        {
+            await Task.Run(() => _stream.Flush(flushToDisk: true), ct).ConfigureAwait(false);
+            _synced = true;
+        }
+    }
+
+    /// <summary>
+    /// Makes the file durable and visible under its final name. After this returns (outside fast mode) the
+    /// instance survives a power loss.
+    /// </summary>
+    public async ValueTask CommitAsync(CancellationToken ct)
+    {
+        if (IsCommitted) return;
+        await FlushToDiskAsync(ct).ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        _closed = true;
+        ct.ThrowIfCancellationRequested();
+        // rename(2) replaces an existing file atomically: readers see the old or the new copy, never a mix.
+        File.Move(_partPath, FullPath, overwrite: true);
+        IsCommitted = true;
+        if (_store.QueueBackgroundSync(FullPath)) return;
+        var folder = Path.GetDirectoryName(FullPath)!;
+        await Task.Run(() =>
+        {
+            NativeSync.SyncDirectory(folder);
+            // A new series folder is itself an entry of the study folder, and so on up to the root.
+            if (_createdFolder)
+            {
+                var series = Path.GetDirectoryName(folder)!;
+                NativeSync.SyncDirectory(series);
+                NativeSync.SyncDirectory(Path.GetDirectoryName(series)!);
+            }
+        }, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        if (!IsCommitted) _store.DeletePart(_partPath);
+    }
+}

@@ -1,0 +1,149 @@
+using EdgeCancer.Scp.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeCancer.Scp.Tests.Archive;
+
+[Category("Archive")]
+public sealed class FileStoreTests
+{
+    private string _root = "";
+
+    [SetUp]
+    public void CreateRoot() => _root = Path.Combine(Path.GetTempPath(), "ec-store-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [TearDown]
+    public void DeleteRoot()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
+    private FileStore Store(long watermark = 0, bool fast = false, FileSyncQueue? queue = null) =>
+        new(Options.Create(new FileStoreOptions { Root = _root, FreeSpaceWatermarkBytes = watermark, FastMode = fast }),
+            NullLogger<FileStore>.Instance, queue);
+
+    [Test]
+    public async Task Commit_renames_the_part_file_to_the_study_series_instance_path()
+    {
+        var store = Store();
+        var begin = store.BeginWrite("1.2.3", "1.2.3.4", "1.2.3.4.5");
+        Assert.That(begin.Success, Is.True, begin.Message);
+        await using var write = begin.Write!;
+        var bytes = Enumerable.Range(0, 100_000).Select(i => (byte)i).ToArray();
+        await write.Stream.WriteAsync(bytes);
+        var folder = Path.Combine(_root, "1.2.3", "1.2.3.4");
+        Assert.That(Directory.GetFiles(folder).Single(), Does.EndWith(".part"), "before commit only the .part exists");
+        await write.CommitAsync(CancellationToken.None);
+
+        Assert.That(write.RelativePath, Is.EqualTo("1.2.3/1.2.3.4/1.2.3.4.5.dcm"));
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.EqualTo(new[] { "1.2.3.4.5.dcm" }));
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(folder, "1.2.3.4.5.dcm")), Is.EqualTo(bytes));
+    }
+
+    [Test]
+    public async Task Commit_over_an_existing_file_replaces_it_whole()
+    {
+        var store = Store();
+        foreach (var content in new[] { "first copy, longer than the second", "second" })
+        {
+            await using var write = store.BeginWrite("1.2", "1.2.3", "1.2.3.4").Write!;
+            await write.Stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(content));
+            await write.CommitAsync(CancellationToken.None);
+        }
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_root, "1.2", "1.2.3", "1.2.3.4.dcm")), Is.EqualTo("second"));
+    }
+
+    [Test]
+    public async Task Abandoned_write_leaves_no_file()
+    {
+        var store = Store();
+        await using (var write = store.BeginWrite("1.2.3", "1.2.3.4", "1.2.3.4.6").Write!)
+        {
+            await write.Stream.WriteAsync(new byte[4096]);
+        }
+        Assert.That(Directory.GetFiles(_root, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [TestCase("../1.2", UidProblem.EmptyComponent)]
+    [TestCase("1.2/../3", UidProblem.InvalidCharacter)]
+    [TestCase("1.2/3", UidProblem.InvalidCharacter)]
+    [TestCase("1..2", UidProblem.EmptyComponent)]
+    [TestCase("1.2.", UidProblem.EmptyComponent)]
+    [TestCase("", UidProblem.Missing)]
+    public void Path_traversal_and_malformed_UIDs_are_refused_before_any_path_is_built(string uid, UidProblem expected)
+    {
+        var store = Store();
+        foreach (var (study, series, sop) in new[] { (uid, "1.2", "1.3"), ("1.2", uid, "1.3"), ("1.2", "1.3", uid) })
+        {
+            var begin = store.BeginWrite(study, series, sop);
+            Assert.That(begin.Error, Is.EqualTo(FileStoreError.InvalidUid));
+            Assert.That(begin.Write, Is.Null);
+            Assert.That(StorageUid.Check(uid), Is.EqualTo(expected));
+        }
+        Assert.That(Directory.GetFileSystemEntries(_root), Is.Empty, "nothing may be created for a refused UID");
+        Assert.That(Directory.Exists(Path.Combine(_root, "..", "1.2")), Is.False);
+    }
+
+    [Test]
+    public void UID_longer_than_64_characters_is_refused()
+    {
+        var uid = "1." + new string('2', 63);
+        var begin = Store().BeginWrite("1.2", "1.3", uid);
+        Assert.That(begin.Error, Is.EqualTo(FileStoreError.InvalidUid));
+        Assert.That(begin.Message, Does.Contain("longer than 64"));
+    }
+
+    [Test]
+    public void Free_space_below_the_watermark_refuses_the_write()
+    {
+        var store = Store(watermark: long.MaxValue);
+        var begin = store.BeginWrite("1.2", "1.3", "1.4");
+        Assert.That(begin.Error, Is.EqualTo(FileStoreError.BelowWatermark));
+        Assert.That(store.CheckFreeSpace().AvailableBytes, Is.GreaterThan(0).And.LessThan(long.MaxValue));
+        Assert.That(Directory.GetFileSystemEntries(_root), Is.Empty);
+    }
+
+    [Test]
+    public void Free_space_above_the_watermark_allows_the_write()
+    {
+        var begin = Store(watermark: 1024).BeginWrite("1.2", "1.3", "1.4");
+        Assert.That(begin.Success, Is.True);
+        begin.Write!.DisposeAsync().AsTask().Wait();
+    }
+
+    [Test]
+    public async Task Leftover_part_files_are_deleted_at_start()
+    {
+        var folder = Path.Combine(_root, "1.2", "1.3");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "1.4.dcm.abc.part"), "half");
+        await File.WriteAllTextAsync(Path.Combine(folder, "1.5.dcm"), "whole");
+        var store = Store();
+        Assert.That(store.DeleteLeftoverPartFiles(), Is.EqualTo(1));
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.EqualTo(new[] { "1.5.dcm" }));
+    }
+
+    [Test]
+    public async Task Fast_mode_commits_without_waiting_and_the_queue_syncs_later()
+    {
+        var queue = new FileSyncQueue(NullLogger<FileSyncQueue>.Instance);
+        var store = Store(fast: true, queue: queue);
+        await using (var write = store.BeginWrite("1.2", "1.3", "1.4").Write!)
+        {
+            await write.Stream.WriteAsync(new byte[] { 1, 2, 3 });
+            await write.CommitAsync(CancellationToken.None);
+        }
+        Assert.That(File.Exists(Path.Combine(_root, "1.2", "1.3", "1.4.dcm")), Is.True);
+        Assert.That(queue.Pending, Is.EqualTo(1));
+        await queue.FlushAsync(CancellationToken.None);
+        Assert.That(queue.Pending, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void Directory_fsync_through_libc_succeeds_on_a_real_folder()
+    {
+        Directory.CreateDirectory(_root);
+        Assert.DoesNotThrow(() => NativeSync.SyncDirectory(_root));
+        Assert.Throws<IOException>(() => NativeSync.SyncDirectory(Path.Combine(_root, "missing")));
+    }
+}
