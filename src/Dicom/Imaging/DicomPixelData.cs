@@ -196,15 +196,20 @@ public sealed class DicomPixelData
             if (shift == 0)
             {
                 buffer.CopyTo(firstByte, destination);
-                return;
             }
-            Span<byte> tmp = needed <= 4096 ? stackalloc byte[(int)needed] : new byte[needed];
-            buffer.CopyTo(firstByte, tmp);
-            for (int i = 0; i < destination.Length; i++)
+            else
             {
-                int next = i + 1 < tmp.Length ? tmp[i + 1] : 0;
-                destination[i] = (byte)((tmp[i] >> shift) | (next << (8 - shift)));
+                Span<byte> tmp = needed <= 4096 ? stackalloc byte[(int)needed] : new byte[needed];
+                buffer.CopyTo(firstByte, tmp);
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    int next = i + 1 < tmp.Length ? tmp[i + 1] : 0;
+                    destination[i] = (byte)((tmp[i] >> shift) | (next << (8 - shift)));
+                }
             }
+            // Bits past the frame's last pixel belong to the next frame (or padding): clear them.
+            int tail = PixelCount % 8;
+            if (tail != 0) destination[^1] &= (byte)((1 << tail) - 1);
             return;
         }
 
