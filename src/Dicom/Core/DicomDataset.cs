@@ -249,6 +249,43 @@ public sealed class DicomDataset : IEnumerable<DicomItem>
         return AddOrUpdate(new DicomElement(tag, vr, new MemoryByteBuffer(bytes)));
     }
 
+    /// <summary>
+    /// The private creator (the LO value of (gggg,00xx)) that reserved the block of private data element
+    /// <paramref name="tag"/> (gggg,xxee) in this dataset (PS3.5 §7.8.1); null when none is present.
+    /// </summary>
+    public string? GetPrivateCreator(DicomTag tag)
+    {
+        if (!tag.IsPrivate || tag.Element < 0x1000) return null;
+        if (GetItem(tag.PrivateCreatorTag) is not DicomElement creator) return null;
+        return DicomValueCodec.DecodeText(creator.Buffer.Memory.Span, DicomVR.LO, CharacterSet);
+    }
+
+    /// <summary>
+    /// The tag of private element <paramref name="element"/> (the low byte ee) in the block of <paramref name="group"/>
+    /// reserved by <paramref name="creator"/>: an existing block with that creator is reused, otherwise the first free
+    /// block (gggg,0010-00FF) is reserved by adding the creator element (PS3.5 §7.8.1).
+    /// </summary>
+    public DicomTag GetPrivateTag(string creator, ushort group, byte element)
+    {
+        if ((group & 1) == 0 || group <= 0x0007 || group == 0xFFFF) throw new ArgumentException($"Group {group:X4} is not a private group.", nameof(group));
+        ushort free = 0;
+        for (ushort block = 0x10; block <= 0xFF; block++)
+        {
+            var creatorTag = new DicomTag(group, block);
+            if (GetItem(creatorTag) is DicomElement e)
+            {
+                if (DicomValueCodec.DecodeText(e.Buffer.Memory.Span, DicomVR.LO, CharacterSet) == creator.Trim(' ')) return new DicomTag(group, (ushort)((block << 8) | element));
+            }
+            else if (free == 0 && GetItem(creatorTag) is null)
+            {
+                free = block;
+            }
+        }
+        if (free == 0) throw new DicomDataException($"All 240 private blocks of group {group:X4} are reserved.");
+        AddOrUpdate(new DicomTag(group, free), DicomVR.LO, creator);
+        return new DicomTag(group, (ushort)((free << 8) | element));
+    }
+
     /// <summary>A deep copy: items and nested datasets are new; value buffers (immutable) are shared.</summary>
     public DicomDataset Clone()
     {

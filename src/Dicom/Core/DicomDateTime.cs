@@ -13,21 +13,27 @@ public static class DicomDateTime
         return DateOnly.ParseExact(s, "yyyyMMdd", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Parses HH, HHMM, HHMMSS or HHMMSS.FFFFFF (and the old HH:MM:SS form).</summary>
+    /// <summary>Parses HH, HHMM, HHMMSS or HHMMSS.FFFFFF (and the old HH:MM:SS form); anything else is a <see cref="FormatException"/>.</summary>
     public static TimeOnly ParseTime(string s)
     {
-        s = s.Trim().Replace(":", "", StringComparison.Ordinal);
-        if (s.Length < 2 || !char.IsAsciiDigit(s[0]) || !char.IsAsciiDigit(s[1])) throw new FormatException($"'{s}' is not a DICOM time.");
-        int h = int.Parse(s.AsSpan(0, 2), CultureInfo.InvariantCulture);
-        int m = s.Length >= 4 ? int.Parse(s.AsSpan(2, 2), CultureInfo.InvariantCulture) : 0;
-        int sec = s.Length >= 6 ? int.Parse(s.AsSpan(4, 2), CultureInfo.InvariantCulture) : 0;
-        long ticks = 0;
-        if (s.Length > 7 && s[6] == '.')
-        {
-            var frac = s[7..].PadRight(7, '0')[..7];
-            ticks = long.Parse(frac, CultureInfo.InvariantCulture);
-        }
+        var text = s.Trim().Replace(":", "", StringComparison.Ordinal);
+        int dot = text.IndexOf('.');
+        var whole = dot < 0 ? text : text[..dot];
+        // PS3.5 Table 6.2-1: HH, HHMM or HHMMSS, a fraction only after seconds.
+        if (whole.Length is not (2 or 4 or 6) || (dot >= 0 && whole.Length != 6) || !whole.All(char.IsAsciiDigit))
+            throw new FormatException($"'{s}' is not a DICOM time (HH[MM[SS[.FFFFFF]]]).");
+        int h = int.Parse(whole.AsSpan(0, 2), CultureInfo.InvariantCulture);
+        int m = whole.Length >= 4 ? int.Parse(whole.AsSpan(2, 2), CultureInfo.InvariantCulture) : 0;
+        int sec = whole.Length >= 6 ? int.Parse(whole.AsSpan(4, 2), CultureInfo.InvariantCulture) : 0;
         if (sec == 60) sec = 59; // leap second allowed by PS3.5
+        if (h > 23 || m > 59 || sec > 59) throw new FormatException($"'{s}' is not a valid time of day.");
+        long ticks = 0;
+        if (dot >= 0)
+        {
+            var frac = text[(dot + 1)..];
+            if (frac.Length is < 1 or > 6 || !frac.All(char.IsAsciiDigit)) throw new FormatException($"'{s}' has an invalid fraction of a second.");
+            ticks = long.Parse(frac.PadRight(7, '0'), CultureInfo.InvariantCulture);
+        }
         return new TimeOnly(h, m, sec).Add(TimeSpan.FromTicks(ticks));
     }
 

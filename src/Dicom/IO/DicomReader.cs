@@ -32,6 +32,10 @@ public sealed class DicomReader : IDisposable
     private bool _valueSwapped;
     private int _depth; // open sequences (and fragment sequences)
     private bool _finished;
+    // Private creators seen so far (PS3.5 §7.8.1), innermost item last; an item's entries are dropped when it ends.
+    private readonly List<CreatorEntry> _creators = [];
+
+    private readonly record struct CreatorEntry(ushort Group, byte Block, string Name);
 
     private enum FrameKind { Sequence, Item, Fragments }
 
@@ -42,6 +46,7 @@ public sealed class DicomReader : IDisposable
         public bool Explicit;
         public bool BigEndian;
         public DicomTag Tag;
+        public int CreatorStart; // first entry of _creators that belongs to this item
     }
 
     /// <summary>Creates a reader over <paramref name="stream"/> positioned at the first element of a dataset encoded in <paramref name="syntax"/>.</summary>
@@ -142,7 +147,7 @@ public sealed class DicomReader : IDisposable
                     return BeginValue(DicomReaderToken.Fragment, top.Tag, DicomVR.OB, len);
                 }
                 long end = len == UndefinedLength ? -1 : CheckedEnd(len, tag);
-                _stack.Add(new Frame { Kind = FrameKind.Item, End = end, Explicit = top.Explicit, BigEndian = top.BigEndian, Tag = top.Tag });
+                _stack.Add(new Frame { Kind = FrameKind.Item, End = end, Explicit = top.Explicit, BigEndian = top.BigEndian, Tag = top.Tag, CreatorStart = _creators.Count });
                 Token = DicomReaderToken.ItemStart;
                 Tag = top.Tag;
                 VR = DicomVR.None;
@@ -242,6 +247,13 @@ public sealed class DicomReader : IDisposable
         if (tag.IsPrivate)
         {
             if (tag.IsPrivateCreator) return DicomVR.LO;
+            // PS3.5 §7.8.1: (gggg,xxee) belongs to the block reserved by (gggg,00xx); its creator names the dictionary.
+            if (FindCreator(tag) is { } creator && DicomDictionary.FindPrivate(creator, tag) is { } privateEntry)
+            {
+                var pvr = privateEntry.ValueRepresentation;
+                if (length == UndefinedLength && pvr != DicomVR.SQ && privateEntry.ValueRepresentations.Contains(DicomVR.SQ)) return DicomVR.SQ;
+                if (pvr.IsKnown) return pvr;
+            }
             return length == UndefinedLength ? DicomVR.SQ : DicomVR.UN;
         }
         var entry = DicomDictionary.Find(tag);
@@ -250,6 +262,36 @@ public sealed class DicomReader : IDisposable
         if (tag == DicomTags.PixelData) return DicomVR.OW; // PS3.5 §A.1: OW in Implicit VR
         if (length == UndefinedLength && vr != DicomVR.SQ && entry.ValueRepresentations.Contains(DicomVR.SQ)) return DicomVR.SQ;
         return vr;
+    }
+
+    /// <summary>The private creator that reserved the block of <paramref name="tag"/> in the current item (or top level), if seen.</summary>
+    private string? FindCreator(DicomTag tag)
+    {
+        if (tag.Element < 0x1000) return null;
+        int start = _stack.Count > 0 && _stack[^1].Kind == FrameKind.Item ? _stack[^1].CreatorStart : 0;
+        byte block = (byte)(tag.Element >> 8);
+        for (int i = _creators.Count - 1; i >= start; i--)
+            if (_creators[i].Group == tag.Group && _creators[i].Block == block) return _creators[i].Name;
+        return null;
+    }
+
+    /// <summary>The private creator of the current element when it is a private data element whose creator was read; otherwise null.</summary>
+    public string? PrivateCreator => Tag.IsPrivate && !Tag.IsPrivateCreator ? FindCreator(Tag) : null;
+
+    private void RememberCreator(DicomTag tag, ReadOnlySpan<byte> value)
+    {
+        var name = System.Text.Encoding.Latin1.GetString(value).Trim(' ', '\0');
+        byte block = (byte)tag.Element;
+        int start = _stack.Count > 0 && _stack[^1].Kind == FrameKind.Item ? _stack[^1].CreatorStart : 0;
+        for (int i = _creators.Count - 1; i >= start; i--)
+        {
+            if (_creators[i].Group == tag.Group && _creators[i].Block == block)
+            {
+                _creators[i] = new CreatorEntry(tag.Group, block, name);
+                return;
+            }
+        }
+        _creators.Add(new CreatorEntry(tag.Group, block, name));
     }
 
     private bool BeginSequence(DicomTag tag, DicomVR vr, uint length, bool explicitVR, bool bigEndian)
@@ -270,6 +312,7 @@ public sealed class DicomReader : IDisposable
     {
         var f = _stack[^1];
         _stack.RemoveAt(_stack.Count - 1);
+        _creators.RemoveRange(f.CreatorStart, _creators.Count - f.CreatorStart);
         Token = DicomReaderToken.ItemEnd;
         Tag = f.Tag;
         VR = DicomVR.None;
@@ -315,6 +358,7 @@ public sealed class DicomReader : IDisposable
             if (!Ensure((int)length)) throw Error($"unexpected end of data: value length {length} but only {_end - _pos} bytes left", tag);
             _valueBuffered = true;
             _valueStart = _pos;
+            if (token == DicomReaderToken.Element && tag.IsPrivateCreator) RememberCreator(tag, _buf.AsSpan(_pos, (int)length));
         }
         return true;
     }
@@ -372,19 +416,23 @@ public sealed class DicomReader : IDisposable
         long remaining = Length;
         if (_streamLength >= 0)
         {
-            var result = GC.AllocateUninitializedArray<byte>(checked((int)remaining));
+            if (remaining > Array.MaxLength) throw TooLarge();
+            var result = GC.AllocateUninitializedArray<byte>((int)remaining);
             FillFrom(result);
             return result;
         }
         var chunks = new List<byte[]>();
         long total = 0;
+        int chunkSize = 64 * 1024; // grows, so a lying length costs at most about twice the data present
         while (remaining > 0)
         {
-            var chunk = GC.AllocateUninitializedArray<byte>((int)Math.Min(remaining, 4 << 20));
+            var chunk = GC.AllocateUninitializedArray<byte>((int)Math.Min(remaining, chunkSize));
+            chunkSize = Math.Min(chunkSize * 2, 4 << 20);
             FillFrom(chunk);
             chunks.Add(chunk);
             remaining -= chunk.Length;
             total += chunk.Length;
+            if (remaining > 0 && total >= Array.MaxLength) throw TooLarge();
         }
         if (chunks.Count == 1) return chunks[0];
         var all = GC.AllocateUninitializedArray<byte>(checked((int)total));
@@ -392,6 +440,9 @@ public sealed class DicomReader : IDisposable
         foreach (var c in chunks) { c.CopyTo(all, at); at += c.Length; }
         return all;
     }
+
+    private DicomReadException TooLarge() =>
+        Error($"a value of {Length} bytes is too large to hold in memory; open the file by path so it stays in the file", Tag);
 
     private void FillFrom(Span<byte> destination)
     {

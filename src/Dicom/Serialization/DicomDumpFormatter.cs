@@ -103,7 +103,9 @@ public static class DicomDumpFormatter
         if (vr.IsString)
         {
             if (!e.Buffer.IsMemory && e.Length > 4096 && !options.PrintAll) return ("(not loaded)", 1);
-            var raw = DicomValueCodec.DecodeForDisplay(e.Buffer.Memory.Span, vr, context.CharacterSet).TrimEnd(' ', '\0');
+            // dcmdump drops trailing spaces (and a UI's trailing NUL) but shows any other NUL padding as is.
+            var decoded = DicomValueCodec.DecodeForDisplay(e.Buffer.Memory.Span, vr, context.CharacterSet);
+            var raw = vr == DicomVR.UI ? decoded.TrimEnd(' ', '\0') : decoded.TrimEnd(' ');
             vm = vr.Kind == DicomVRKind.Text ? 1 : raw.Split('\\').Length;
             if (vr == DicomVR.UI && !options.UidNumbers && vm == 1 && DicomUidRegistry.Find(raw) is { Keyword.Length: > 0 } uid)
                 return ("=" + uid.Keyword, 1);
