@@ -120,6 +120,8 @@ print(json.dumps(out))
         if (u.ValueKind == JsonValueKind.Number && v.ValueKind == JsonValueKind.Number)
         {
             double a = u.GetDouble(), b = v.GetDouble();
+            // FL values are 32-bit: two texts that name the same float are the same value (1E-45 and 1.4e-45 alike).
+            if (vr is "FL" or "OF" && (float)a == (float)b) return true;
             return a == b || Math.Abs(a - b) <= 1e-6 * Math.Max(Math.Abs(a), Math.Abs(b));
         }
         if (u.ValueKind == JsonValueKind.Object && v.ValueKind == JsonValueKind.Object)
