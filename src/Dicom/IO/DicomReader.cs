@@ -267,6 +267,8 @@ public sealed class DicomReader : IDisposable
         if (entry is null) return length == UndefinedLength ? DicomVR.SQ : DicomVR.UN;
         var vr = entry.ValueRepresentation;
         if (tag == DicomTags.PixelData) return DicomVR.OW; // PS3.5 §A.1: OW in Implicit VR
+        // PS3.5 §A.1: an "OB or OW" element (Overlay Data, Waveform Data, …) is OW in Implicit VR Little Endian.
+        if (vr == DicomVR.OB && entry.ValueRepresentations.Contains(DicomVR.OW)) return DicomVR.OW;
         if (length == UndefinedLength && vr != DicomVR.SQ && entry.ValueRepresentations.Contains(DicomVR.SQ)) return DicomVR.SQ;
         return vr;
     }

@@ -44,6 +44,15 @@ public sealed class ImplicitVRTests
     }
 
     [Test]
+    public void Implicit_OB_or_OW_elements_are_OW()
+    {
+        // (5400,1010) Waveform Data and (6002,3000) Overlay Data are "OB or OW" in PS3.6; Implicit VR makes them OW (PS3.5 §A.1).
+        var ds = Read(Hex("0054 1010 04000000 01020304  0260 0030 02000000 FFFF"), DicomTransferSyntax.ImplicitVRLittleEndian);
+        Assert.That(ds.GetElement(DicomTags.WaveformData).VR, Is.EqualTo(DicomVR.OW));
+        Assert.That(ds.GetElement(new DicomTag(0x6002, 0x3000)).VR, Is.EqualTo(DicomVR.OW));
+    }
+
+    [Test]
     public void Implicit_pixel_data_is_OW()
     {
         var ds = Read(Hex("E07F 1000 04000000 01020304"), DicomTransferSyntax.ImplicitVRLittleEndian);
