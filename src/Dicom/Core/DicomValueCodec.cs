@@ -223,7 +223,8 @@ public static class DicomValueCodec
                     : DicomDateTime.FormatDateTime(dt);
             case DateTimeOffset dto: return DicomDateTime.FormatDateTime(dto);
             case double d when vr == DicomVR.DS: return FormatDecimalString(d);
-            case float f when vr == DicomVR.DS: return FormatDecimalString(f);
+            // A float is formatted from its own shortest form: widening first would print 0.1f as 0.100000001490116.
+            case float f when vr == DicomVR.DS: return FormatDecimalString(double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
             case decimal m when vr == DicomVR.DS: return FormatDecimalString((double)m);
             case IFormattable f: return f.ToString(null, CultureInfo.InvariantCulture);
             default: return value.ToString() ?? string.Empty;

@@ -62,19 +62,33 @@ public static class DicomDatasetBuilder
 
     /// <summary>
     /// Gives elements whose dictionary VR is "US or SS" the VR that Pixel Representation implies, as Implicit VR
-    /// readers must (PS3.5 §A.1 note; PS3.6 "US or SS").
+    /// readers must (PS3.5 §A.1 note; PS3.6 "US or SS"), in the dataset and in every sequence item, where an item's
+    /// own (0028,0103) takes precedence over the one of the dataset that contains it.
     /// </summary>
     public static void ResolveAmbiguousVRs(DicomDataset dataset)
     {
-        if (!dataset.TryGetSingleValue<ushort>(DicomTags.PixelRepresentation, out var pr) || pr != 1) return;
-        var changes = new List<DicomItem>();
-        foreach (var item in dataset)
+        var pending = new Stack<(DicomDataset Dataset, bool Signed)>();
+        pending.Push((dataset, false));
+        while (pending.Count > 0)
         {
-            if (item is not DicomElement e || e.VR != DicomVR.US) continue;
-            var entry = DicomDictionary.Find(e.Tag);
-            if (entry is { ValueRepresentations.Length: > 1 } && entry.ValueRepresentations.Contains(DicomVR.SS) && e.Tag.Group == 0x0028)
-                changes.Add(new DicomElement(e.Tag, DicomVR.SS, e.Buffer));
+            var (ds, inherited) = pending.Pop();
+            bool signed = ds.TryGetSingleValue<ushort>(DicomTags.PixelRepresentation, out var pr) ? pr == 1 : inherited;
+            List<DicomItem>? changes = null;
+            foreach (var item in ds)
+            {
+                if (item is DicomSequence sq)
+                {
+                    foreach (var child in sq.Items) pending.Push((child, signed));
+                    continue;
+                }
+                if (!signed || item is not DicomElement e || e.VR != DicomVR.US) continue;
+                var entry = DicomDictionary.Find(e.Tag);
+                // LUT descriptors stay US: their first and third values are always unsigned (PS3.3 C.11.1.1.1).
+                if (entry is { ValueRepresentations.Length: > 1 } && entry.ValueRepresentations.Contains(DicomVR.SS) && !entry.ValueRepresentations.Contains(DicomVR.OW)
+                    && !entry.Keyword.EndsWith("Descriptor", StringComparison.Ordinal))
+                    (changes ??= []).Add(new DicomElement(e.Tag, DicomVR.SS, e.Buffer));
+            }
+            if (changes is not null) foreach (var c in changes) ds.AddOrUpdate(c);
         }
-        foreach (var c in changes) dataset.AddOrUpdate(c);
     }
 }

@@ -151,19 +151,79 @@ public sealed class DicomFile
         if (sourceAETitle is not null) FileMetaInfo.AddOrUpdate(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, sourceAETitle);
     }
 
-    /// <summary>Saves to <paramref name="path"/> (written to a temporary file and renamed).</summary>
+    /// <summary>
+    /// Saves to <paramref name="path"/> (written to a temporary file and renamed). When the dataset was opened from
+    /// that same file, its file-backed values are re-pointed at the new file so they stay readable after the rename.
+    /// </summary>
     public void Save(string path, DicomWriteOptions? options = null)
     {
-        var tmp = path + ".tmp-" + Environment.ProcessId;
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var fromTarget = FileBackedValues(Dataset).Where(b => System.IO.Path.GetFullPath(b.Buffer.Path) == fullPath).ToList();
+        var syntax = FileMetaInfo.Contains(DicomTags.TransferSyntaxUID) ? TransferSyntax : DicomTransferSyntax.ExplicitVRLittleEndian;
+        if (fromTarget.Count > 0 && (syntax.IsDeflated || syntax.IsBigEndian))
         {
-            Save(fs, options);
+            // Their bytes will not lie unchanged in the new file, so hold them in memory before it replaces the old one.
+            foreach (var v in fromTarget) v.Replace(new MemoryByteBuffer(v.Buffer.Memory));
+            fromTarget.Clear();
         }
-        File.Move(tmp, path, overwrite: true);
+        var newOffsets = new Dictionary<IByteBuffer, long>(ReferenceEqualityComparer.Instance);
+        var tmp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Save(fs, options, fromTarget.Count > 0 ? (buffer, offset) => newOffsets[buffer] = offset : null);
+            }
+            File.Move(tmp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(tmp);
+            throw;
+        }
+        foreach (var v in fromTarget)
+            if (newOffsets.TryGetValue(v.Buffer, out var offset)) v.Replace(new FileByteBuffer(path, offset, v.Buffer.Size));
+    }
+
+    /// <summary>A file-backed value somewhere in a dataset, with a way to swap its buffer.</summary>
+    private readonly record struct FileBackedValue(FileByteBuffer Buffer, Action<IByteBuffer> Replace);
+
+    private static List<FileBackedValue> FileBackedValues(DicomDataset root)
+    {
+        var found = new List<FileBackedValue>();
+        var pending = new Stack<DicomDataset>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var ds = pending.Pop();
+            foreach (var item in ds)
+            {
+                switch (item)
+                {
+                    case DicomElement { Buffer: FileByteBuffer fb } e:
+                        found.Add(new FileBackedValue(fb, b => ds.AddOrUpdate(new DicomElement(e.Tag, e.VR, b))));
+                        break;
+                    case DicomSequence sq:
+                        foreach (var child in sq.Items) pending.Push(child);
+                        break;
+                    case DicomFragmentSequence f:
+                        if (f.OffsetTable is FileByteBuffer table) found.Add(new FileBackedValue(table, b => f.OffsetTable = b));
+                        for (int i = 0; i < f.Fragments.Count; i++)
+                        {
+                            int index = i;
+                            if (f.Fragments[i] is FileByteBuffer frag) found.Add(new FileBackedValue(frag, b => f.Fragments[index] = b));
+                        }
+                        break;
+                }
+            }
+        }
+        return found;
     }
 
     /// <summary>Writes the preamble, "DICM", the meta and the dataset to <paramref name="stream"/>.</summary>
-    public void Save(Stream stream, DicomWriteOptions? options = null)
+    public void Save(Stream stream, DicomWriteOptions? options = null) => Save(stream, options, null);
+
+    private void Save(Stream stream, DicomWriteOptions? options, Action<IByteBuffer, long>? valueWritten)
     {
         if (!FileMetaInfo.Contains(DicomTags.TransferSyntaxUID) || !FileMetaInfo.Contains(DicomTags.MediaStorageSOPInstanceUID))
             EnsureFileMetaInfo();
@@ -185,6 +245,11 @@ public sealed class DicomFile
                 new DicomWriter(b, syntax, options).Write(Dataset);
             }
         }
+        else if (valueWritten is not null)
+        {
+            long datasetStart = 128 + 4 + MeasureMeta(options);
+            new DicomWriter(buffered, syntax, options, datasetStart, valueWritten).Write(Dataset);
+        }
         else
         {
             new DicomWriter(buffered, syntax, options).Write(Dataset);
@@ -199,6 +264,13 @@ public sealed class DicomFile
         Save(ms, options);
         ms.Position = 0;
         await ms.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    private long MeasureMeta(DicomWriteOptions? options)
+    {
+        var counter = new MemoryStream();
+        WriteMeta(counter, options);
+        return counter.Length;
     }
 
     private void WriteMeta(Stream stream, DicomWriteOptions? options)

@@ -107,6 +107,13 @@ public sealed class DicomReader : IDisposable
             if (Position > _stack[^1].End) throw Error("an element runs past the end of its enclosing item or sequence", Tag);
             return _stack[^1].Kind == FrameKind.Item ? EmitItemEnd() : EmitSequenceEnd();
         }
+        for (int i = _stack.Count - 2; i >= 0; i--)
+        {
+            if (_stack[i].End < 0) continue;
+            // An undefined-length item or sequence must be closed by its delimiter before its defined-length container ends.
+            if (Position >= _stack[i].End) throw Error("an undefined-length item or sequence is not closed before the end of its enclosing sequence or item", _stack[^1].Tag);
+            break;
+        }
 
         HeaderOffset = Position;
         if (!Ensure(4))
@@ -260,6 +267,8 @@ public sealed class DicomReader : IDisposable
         if (entry is null) return length == UndefinedLength ? DicomVR.SQ : DicomVR.UN;
         var vr = entry.ValueRepresentation;
         if (tag == DicomTags.PixelData) return DicomVR.OW; // PS3.5 §A.1: OW in Implicit VR
+        // PS3.5 §A.1: an "OB or OW" element (Overlay Data, Waveform Data, …) is OW in Implicit VR Little Endian.
+        if (vr == DicomVR.OB && entry.ValueRepresentations.Contains(DicomVR.OW)) return DicomVR.OW;
         if (length == UndefinedLength && vr != DicomVR.SQ && entry.ValueRepresentations.Contains(DicomVR.SQ)) return DicomVR.SQ;
         return vr;
     }
@@ -335,8 +344,14 @@ public sealed class DicomReader : IDisposable
     private long CheckedEnd(uint length, DicomTag tag)
     {
         long end = Position + length;
-        if (_stack.Count > 0 && _stack[^1].End >= 0 && end > _stack[^1].End)
-            throw Error($"value length {length} runs past the end of the enclosing item or sequence", tag);
+        // The innermost container with a defined length bounds everything inside it, however deeply nested
+        // (an undefined-length item inside a defined-length sequence is still bounded by the sequence).
+        for (int i = _stack.Count - 1; i >= 0; i--)
+        {
+            if (_stack[i].End < 0) continue;
+            if (end > _stack[i].End) throw Error($"value length {length} runs past the end of the enclosing item or sequence", tag);
+            break;
+        }
         if (_streamLength >= 0 && end > _streamLength)
             throw Error($"value length {length} runs past the end of the data ({_streamLength - Position} bytes left)", tag);
         return end;

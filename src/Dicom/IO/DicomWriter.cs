@@ -12,6 +12,8 @@ public sealed class DicomWriter
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
     private readonly Stream _stream;
+    private readonly CountingStream? _counter;
+    private readonly Action<IByteBuffer, long>? _valueWritten;
     private readonly DicomTransferSyntax _syntax;
     private readonly DicomWriteOptions _options;
     private readonly Dictionary<DicomDataset, long> _sizes = new(ReferenceEqualityComparer.Instance);
@@ -23,6 +25,17 @@ public sealed class DicomWriter
         _stream = stream;
         _syntax = syntax;
         _options = options ?? DicomWriteOptions.Default;
+    }
+
+    /// <summary>
+    /// Creates a writer that reports, for each value written unswapped, the buffer and the offset of its first byte
+    /// (<paramref name="baseOffset"/> plus the bytes this writer wrote before it); used to re-point file-backed values.
+    /// </summary>
+    internal DicomWriter(Stream stream, DicomTransferSyntax syntax, DicomWriteOptions? options, long baseOffset, Action<IByteBuffer, long> valueWritten)
+        : this(new CountingStream(stream, baseOffset), syntax, options)
+    {
+        _counter = (CountingStream)_stream;
+        _valueWritten = valueWritten;
     }
 
     /// <summary>Writes all items of <paramref name="dataset"/>.</summary>
@@ -65,10 +78,12 @@ public sealed class DicomWriter
             case DicomFragmentSequence f:
                 WriteHeader(f.Tag, f.VR, UndefinedLength, explicitVR, big);
                 WriteTag(DicomTag.Item, checked((uint)f.OffsetTable.Size), big);
+                Report(f.OffsetTable);
                 f.OffsetTable.WriteTo(_stream);
                 foreach (var frag in f.Fragments)
                 {
                     WriteTag(DicomTag.Item, checked((uint)(frag.Size + (frag.Size & 1))), big);
+                    Report(frag);
                     frag.WriteTo(_stream);
                     if ((frag.Size & 1) == 1) _stream.WriteByte(0);
                 }
@@ -95,9 +110,15 @@ public sealed class DicomWriter
         }
         else
         {
+            Report(e.Buffer);
             e.Buffer.WriteTo(_stream);
         }
         if (pad) _stream.WriteByte(e.VR.PaddingByte);
+    }
+
+    private void Report(IByteBuffer buffer)
+    {
+        if (_valueWritten is not null) _valueWritten(buffer, _counter!.Offset);
     }
 
     private void WriteHeader(DicomTag tag, DicomVR vr, uint length, bool explicitVR, bool big)
@@ -184,4 +205,30 @@ public sealed class DicomWriter
     }
 
     private static int HeaderSize(DicomVR vr, bool explicitVR) => !explicitVR ? 8 : vr.HasLongLength ? 12 : 8;
+
+    /// <summary>Passes writes through and counts them.</summary>
+    private sealed class CountingStream(Stream inner, long start) : Stream
+    {
+        public long Offset { get; private set; } = start;
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            Offset += buffer.Length;
+        }
+        public override void WriteByte(byte value)
+        {
+            inner.WriteByte(value);
+            Offset++;
+        }
+    }
 }

@@ -96,7 +96,13 @@ public static class DicomJsonWriter
             foreach (var s in DicomValueCodec.Decode<string>(e, cs))
                 if (s.Length == 0) w.WriteNullValue(); else w.WriteStringValue(s);
         }
-        else if (vr == DicomVR.FL || vr == DicomVR.FD)
+        else if (vr == DicomVR.FL)
+        {
+            // Written as the float itself (shortest round-trip form), not as the widened double (0.1f is "0.1").
+            foreach (var f in DicomValueCodec.Decode<float>(e, cs))
+                if (float.IsFinite(f)) w.WriteNumberValue(f); else w.WriteStringValue(f.ToString(CultureInfo.InvariantCulture));
+        }
+        else if (vr == DicomVR.FD)
         {
             foreach (var d in DicomValueCodec.Decode<double>(e, cs))
                 if (double.IsFinite(d)) w.WriteNumberValue(d); else w.WriteStringValue(d.ToString(CultureInfo.InvariantCulture));

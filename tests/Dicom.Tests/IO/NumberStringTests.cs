@@ -32,6 +32,14 @@ public sealed class NumberStringTests
     }
 
     [Test]
+    public void DS_from_a_float_is_the_float_s_shortest_form()
+    {
+        var ds = new DicomDataset();
+        ds.AddOrUpdate(DicomTags.SliceThickness, 0.1f);
+        Assert.That(ds.GetString(DicomTags.SliceThickness), Is.EqualTo("0.1"));
+    }
+
+    [Test]
     public void DS_with_spaces_and_exponent_parses()
     {
         var ds = new DicomDataset();
