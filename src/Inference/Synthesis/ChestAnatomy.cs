@@ -68,8 +68,9 @@ internal sealed class ChestAnatomy : Anatomy
         if (u < 0.45)                                // scapulae, posterior to the ribs
         {
             double k = Profiles.Cap(u, 0.0, 0.2, 0.45);
-            s.Add(new EllipseShape(-0.62 * body.A, 0.62 * body.B, 34 * k, 4.5, -0.55, 800));
-            s.Add(new EllipseShape(0.62 * body.A, 0.62 * body.B, 34 * k, 4.5, 0.55, 800));
+            var inside = body.Inset(_fat + 2, 0); // keep the blades under the skin and fat
+            s.Add(new EllipseShape(-0.55 * body.A, 0.6 * body.B, 30 * k, 4.5, -0.5, 800) { Clip = inside });
+            s.Add(new EllipseShape(0.55 * body.A, 0.6 * body.B, 30 * k, 4.5, 0.5, 800) { Clip = inside });
         }
         if (u is > 0.18 and < 0.8)                   // sternum
         {
