@@ -10,6 +10,7 @@ public static class CliApp
         var root = new RootCommand("EdgeCancer: a DICOM AI node for CT (archive, inference, viewer)");
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
     }

@@ -97,6 +97,48 @@ public sealed class FileStore
         return new BeginWriteResult(new PendingFile(this, stream, partPath, finalPath, relative, created), FileStoreError.None, null);
     }
 
+    /// <summary>
+    /// Starts writing an instance whose study and series are not known yet (a C-STORE's data arrives before its
+    /// dataset can be read): a <c>.part</c> file under <c>{root}/.incoming</c>, readable while it is written. Once
+    /// the header is parsed, <see cref="AssignDestination"/> gives it its final place; commit renames it there.
+    /// </summary>
+    public BeginWriteResult BeginIncoming()
+    {
+        var space = CheckFreeSpace();
+        if (space.IsBelowWatermark)
+        {
+            StorageLog.BelowWatermark(_logger, space.AvailableBytes, space.WatermarkBytes, Root);
+            return new BeginWriteResult(null, FileStoreError.BelowWatermark,
+                $"Out of resources: {space.AvailableBytes / (1024 * 1024)} MiB free, below the {space.WatermarkBytes / (1024 * 1024)} MiB watermark");
+        }
+        var incoming = Path.Combine(Root, IncomingFolder);
+        Directory.CreateDirectory(incoming);
+        var partPath = Path.Combine(incoming, Guid.NewGuid().ToString("N") + PartSuffix);
+        var stream = new FileStream(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read,
+            _options.WriteBufferSize, FileOptions.Asynchronous);
+        return new BeginWriteResult(new PendingFile(this, stream, partPath, "", "", false), FileStoreError.None, null);
+    }
+
+    /// <summary>Folder (under the root) for instances still being received.</summary>
+    public const string IncomingFolder = ".incoming";
+
+    /// <summary>Gives a staged file its final place after validating the UIDs; the rename happens at commit (same volume, atomic).</summary>
+    public UidProblem AssignDestination(PendingFile file, string? studyUid, string? seriesUid, string? sopInstanceUid, out string? message)
+    {
+        var problem = TryGetRelativePath(studyUid, seriesUid, sopInstanceUid, out var relative, out message);
+        if (problem != UidProblem.None)
+        {
+            StorageLog.InvalidUid(_logger, message!);
+            return problem;
+        }
+        var finalPath = GetFullPath(relative);
+        var folder = Path.GetDirectoryName(finalPath)!;
+        bool created = !Directory.Exists(folder);
+        if (created) Directory.CreateDirectory(folder);
+        file.Retarget(finalPath, relative, created);
+        return UidProblem.None;
+    }
+
     internal bool QueueBackgroundSync(string finalPath)
     {
         if (!_options.FastMode || _syncQueue is null) return false;

@@ -11,7 +11,7 @@ public sealed class PendingFile : IAsyncDisposable
     private readonly FileStore _store;
     private readonly FileStream _stream;
     private readonly string _partPath;
-    private readonly bool _createdFolder;
+    private bool _createdFolder;
     private bool _synced;
     private bool _closed;
 
@@ -29,15 +29,28 @@ public sealed class PendingFile : IAsyncDisposable
     public Stream Stream => _stream;
 
     /// <summary>Final path relative to the store root (<c>{StudyUID}/{SeriesUID}/{SOPInstanceUID}.dcm</c>).</summary>
-    public string RelativePath { get; }
+    public string RelativePath { get; private set; }
 
     /// <summary>Final absolute path.</summary>
-    public string FullPath { get; }
+    public string FullPath { get; private set; }
 
     /// <summary>Bytes written so far.</summary>
     public long Length => _stream.Length;
 
     public bool IsCommitted { get; private set; }
+
+    /// <summary>True until a staged file (from <see cref="FileStore.BeginIncoming"/>) is given its final place.</summary>
+    public bool IsStaged => RelativePath.Length == 0;
+
+    /// <summary>The path of the <c>.part</c> file being written (readable while writing, e.g. to parse its header).</summary>
+    public string PartPath => _partPath;
+
+    internal void Retarget(string finalPath, string relativePath, bool createdFolder)
+    {
+        FullPath = finalPath;
+        RelativePath = relativePath;
+        _createdFolder = createdFolder;
+    }
 
     /// <summary>Flushes buffers and, unless in fast mode, fsyncs the <c>.part</c> file. Idempotent; no rename yet.</summary>
     public async ValueTask FlushToDiskAsync(CancellationToken ct)
@@ -58,6 +71,7 @@ public sealed class PendingFile : IAsyncDisposable
     public async ValueTask CommitAsync(CancellationToken ct)
     {
         if (IsCommitted) return;
+        if (IsStaged) throw new InvalidOperationException("A staged file needs FileStore.AssignDestination before commit.");
         await FlushToDiskAsync(ct).ConfigureAwait(false);
         await _stream.DisposeAsync().ConfigureAwait(false);
         _closed = true;

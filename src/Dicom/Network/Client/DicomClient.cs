@@ -64,29 +64,8 @@ public sealed class DicomClient : IAsyncDisposable
     /// C-STORE of a file. When a context was accepted with the file's own transfer syntax, the dataset's bytes are
     /// streamed from the file unchanged; otherwise an uncompressed dataset is re-encoded in the accepted syntax.
     /// </summary>
-    public async Task<DicomResponse> StoreAsync(string path, CancellationToken cancellationToken = default)
-    {
-        var header = DicomFile.OpenHeader(path);
-        var sopClass = header.Dataset.GetString(DicomTags.SOPClassUID);
-        var sopInstance = header.Dataset.GetString(DicomTags.SOPInstanceUID);
-        var fileSyntax = header.TransferSyntax;
-        var rq = DicomRequest.CStore(sopClass, sopInstance, Channel.NextMessageId());
-        var same = Channel.FindPresentationContext(sopClass, fileSyntax.Uid.Value);
-        if (same is { } pc && Channel.TransferSyntaxOf(pc).Uid == fileSyntax.Uid && !header.HadNoMeta)
-        {
-            rq.PresentationContextId = pc;
-            await using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            fs.Position = header.DatasetOffset;
-            return await Channel.RequestSingleAsync(rq, fs, cancellationToken).ConfigureAwait(false);
-        }
-        var other = ContextFor(sopClass);
-        var target = Channel.TransferSyntaxOf(other);
-        if (fileSyntax.IsEncapsulated || target.IsEncapsulated)
-            throw new DicomNetworkException($"{path}: the peer accepted {target.Name} for {new DicomUid(sopClass).Name} but the file is {fileSyntax.Name}; transcoding between compressed syntaxes is not done.");
-        rq.PresentationContextId = other;
-        rq.Dataset = DicomFile.Open(path).Dataset;
-        return await Channel.RequestSingleAsync(rq, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<DicomResponse> StoreAsync(string path, CancellationToken cancellationToken = default) =>
+        DimseStoreSender.SendFileAsync(Channel, path, null, null, cancellationToken);
 
     /// <summary>C-STORE of a dataset in memory.</summary>
     public Task<DicomResponse> StoreAsync(DicomDataset dataset, CancellationToken cancellationToken = default)

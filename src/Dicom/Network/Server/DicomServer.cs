@@ -4,23 +4,29 @@ namespace EdgeCancer.Dicom.Network;
 
 /// <summary>
 /// A DICOM SCP: listens on a port, negotiates each association with <see cref="AssociationNegotiator"/> under an
-/// <see cref="AssociationPolicy"/>, and serves DIMSE through a handler made per association.
+/// <see cref="AssociationPolicy"/>, and serves DIMSE through a handler made per association. Stopping is graceful:
+/// no new associations are accepted, established ones get a grace period to finish (in-flight C-STOREs complete).
 /// </summary>
 public sealed class DicomServer : IAsyncDisposable
 {
     private readonly AssociationListener _listener;
+    private readonly CancellationTokenSource _accepting = new();
+    private readonly CancellationTokenSource _hardStop = new();
+    private Task? _run;
 
-    /// <summary>Creates a server; call <see cref="RunAsync"/> to accept connections.</summary>
+    /// <summary>Creates a server; call <see cref="Start"/> to accept connections.</summary>
     public DicomServer(IPEndPoint endPoint, Func<AssociationPolicy> policy, Func<IDimseRequestHandler> handlerFactory, AssociationOptions? options = null, Action<Exception>? onError = null)
     {
         _listener = new AssociationListener(
             endPoint,
             (request, current) => AssociationNegotiator.Negotiate(request, policy(), current),
-            async (association, ct) =>
+            async (association, _) =>
             {
+                // Established associations outlive the stop of accepting; only the hard stop ends them.
                 await using var channel = new DimseChannel(association, handlerFactory());
                 channel.Start();
-                await channel.Completion.WaitAsync(ct).ConfigureAwait(false);
+                try { await channel.Completion.WaitAsync(_hardStop.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
             },
             options,
             onError);
@@ -32,9 +38,38 @@ public sealed class DicomServer : IAsyncDisposable
     /// <summary>Number of open connections.</summary>
     public int OpenConnections => _listener.OpenConnections;
 
-    /// <summary>Accepts associations until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) => _listener.RunAsync(cancellationToken);
+    /// <summary>Starts accepting associations.</summary>
+    public void Start() => _run ??= _listener.RunAsync(_accepting.Token);
+
+    /// <summary>Accepts associations until <paramref name="cancellationToken"/> is cancelled, then stops gracefully (30 s grace).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Start();
+        try { await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        await StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+    }
+
+    /// <summary>Refuses new associations at once, lets open ones finish for up to <paramref name="grace"/>, then aborts the rest.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        await _accepting.CancelAsync().ConfigureAwait(false);
+        if (_run is not null)
+        {
+            try { await _run.WaitAsync(grace).ConfigureAwait(false); }
+            catch (TimeoutException) { }
+        }
+        await _hardStop.CancelAsync().ConfigureAwait(false);
+        if (_run is not null) await _run.ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _hardStop.CancelAsync().ConfigureAwait(false);
+        await _accepting.CancelAsync().ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
+        _accepting.Dispose();
+        _hardStop.Dispose();
+    }
 }
