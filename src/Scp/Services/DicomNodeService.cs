@@ -22,6 +22,7 @@ public sealed class DicomNodeService(
     private readonly ILogger _logger = loggers.CreateLogger<DicomNodeService>();
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IReadOnlySet<string> _knownAEs = new HashSet<string>();
+    private volatile IReadOnlyDictionary<string, AeOperations> _aeOperations = new Dictionary<string, AeOperations>();
 
     /// <summary>Completes with the bound endpoint once the node listens.</summary>
     public Task<IPEndPoint> Listening => _bound.Task;
@@ -52,7 +53,14 @@ public sealed class DicomNodeService(
         await using var server = new DicomServer(
             new IPEndPoint(o.ParsedBindAddress, o.Port),
             () => StoragePolicy.Build(o, _knownAEs),
-            () => new DicomServiceDispatcher(storeHandler, findHandler, retrieveHandler, (what, ex) => NodeLog.HandlerFailed(_logger, ex, what)),
+            () =>
+            {
+                var dispatcher = new DicomServiceDispatcher(storeHandler, findHandler, retrieveHandler, (what, ex) => NodeLog.HandlerFailed(_logger, ex, what));
+                // Beyond loopback the remote AE table also says which operations each AE may use.
+                return o.MustKnowCallingAE
+                    ? new AccessControlledHandler(dispatcher, ae => _aeOperations.TryGetValue(ae, out var ops) ? ops : AeOperations.None)
+                    : dispatcher;
+            },
             associationOptions,
             ex => NodeLog.ConnectionFailed(_logger, ex.Message));
         server.Start();
@@ -74,6 +82,7 @@ public sealed class DicomNodeService(
     {
         var list = await index.ListRemoteAesAsync(ct).ConfigureAwait(false);
         _knownAEs = list.Select(a => a.AeTitle).ToHashSet(StringComparer.Ordinal);
+        _aeOperations = list.ToDictionary(a => a.AeTitle, a => a.AllowedOperations, StringComparer.Ordinal);
     }
 }
 
