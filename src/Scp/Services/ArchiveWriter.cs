@@ -1,0 +1,96 @@
+using EdgeCancer.Dicom;
+using EdgeCancer.Dicom.IO;
+using EdgeCancer.Dicom.Network;
+using EdgeCancer.Scp.Index;
+using EdgeCancer.Scp.Storage;
+
+namespace EdgeCancer.Scp.Services;
+
+/// <summary>
+/// Stores instances made or uploaded inside the node (AI reports, browser uploads) through the same path as C-STORE:
+/// staged <c>.part</c>, header checked, fsync, rename inside the index transaction. The result is indexed, queryable
+/// and retrievable like any received instance.
+/// </summary>
+public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveServiceOptions options)
+{
+    /// <summary>Stores a dataset (File Meta is generated; Explicit VR Little Endian unless the file says otherwise).</summary>
+    public async Task<(DicomOutcome Outcome, StoreResult? Result, string? RelativePath)> StoreAsync(DicomFile file, bool? enqueueWork = null, CancellationToken ct = default)
+    {
+        if (!file.FileMetaInfo.Contains(DicomTags.TransferSyntaxUID)) file.EnsureFileMetaInfo(DicomTransferSyntax.ExplicitVRLittleEndian, options.AETitle);
+        else file.EnsureFileMetaInfo(null, options.AETitle);
+        var begin = store.BeginIncoming();
+        if (begin.Write is null) return (new DicomOutcome(DicomStatus.OutOfResources, begin.Message), null, null);
+        await using var pending = begin.Write;
+        using (var buffer = new MemoryStream())
+        {
+            file.Save(buffer);
+            buffer.Position = 0;
+            await buffer.CopyToAsync(pending.Stream, ct).ConfigureAwait(false);
+        }
+        return await CommitStagedAsync(pending, null, null, enqueueWork, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a Part 10 stream (e.g. an upload) after validating it; nothing is kept when it is refused.</summary>
+    public async Task<(DicomOutcome Outcome, StoreResult? Result, string? RelativePath)> StoreAsync(Stream part10, long maxBytes, bool? enqueueWork = null, CancellationToken ct = default)
+    {
+        var begin = store.BeginIncoming();
+        if (begin.Write is null) return (new DicomOutcome(DicomStatus.OutOfResources, begin.Message), null, null);
+        await using var pending = begin.Write;
+        var buffer = new byte[81920];
+        long total = 0;
+        int n;
+        while ((n = await part10.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            total += n;
+            if (total > maxBytes) return (new DicomOutcome(DicomStatus.OutOfResources, $"The file is larger than the {maxBytes / (1024 * 1024)} MiB limit"), null, null);
+            await pending.Stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+        }
+        return await CommitStagedAsync(pending, null, null, enqueueWork, ct).ConfigureAwait(false);
+    }
+
+    private static bool HasPart10Prefix(string path)
+    {
+        Span<byte> head = stackalloc byte[132];
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return fs.ReadAtLeast(head, 132, throwOnEndOfStream: false) == 132 && head[128..].SequenceEqual("DICM"u8);
+    }
+
+    /// <summary>
+    /// Checks a staged Part 10 file (readable header, UIDs valid and equal to <paramref name="expectedSopInstance"/> /
+    /// <paramref name="expectedSopClass"/> when given) and commits it inside the index transaction.
+    /// </summary>
+    public async Task<(DicomOutcome Outcome, StoreResult? Result, string? RelativePath)> CommitStagedAsync(PendingFile pending, string? expectedSopInstance, string? expectedSopClass, bool? enqueueWork, CancellationToken ct)
+    {
+        await pending.FlushToDiskAsync(ct).ConfigureAwait(false);
+        if (!HasPart10Prefix(pending.PartPath))
+            return (new DicomOutcome(DicomStatus.UnableToProcess, "Not a DICOM Part 10 file (no DICM prefix after the preamble)"), null, null);
+        DicomFile header;
+        try
+        {
+            header = DicomFile.OpenHeader(pending.PartPath);
+        }
+        catch (DicomReadException ex)
+        {
+            return (new DicomOutcome(DicomStatus.UnableToProcess, "Cannot understand the data set: " + ex.Reason), null, null);
+        }
+        if (header.HadNoMeta) return (new DicomOutcome(DicomStatus.UnableToProcess, "Not a DICOM Part 10 file (no file meta information)"), null, null);
+        var ds = header.Dataset;
+        var sopInstance = ds.TryGetString(DicomTags.SOPInstanceUID, out var si) ? si : "";
+        var sopClass = ds.TryGetString(DicomTags.SOPClassUID, out var sc) ? sc : "";
+        if (sopClass.Length == 0 || sopInstance.Length == 0)
+            return (new DicomOutcome(DicomStatus.MissingAttribute, "SOP Class UID or SOP Instance UID missing"), null, null);
+        if (expectedSopInstance is not null && sopInstance != expectedSopInstance)
+            return (new DicomOutcome(DicomStatus.IdentifierDoesNotMatchSOPClass, $"SOP Instance UID in data set '{sopInstance}' differs from the command's"), null, null);
+        if (expectedSopClass is not null && sopClass != expectedSopClass)
+            return (new DicomOutcome(DicomStatus.IdentifierDoesNotMatchSOPClass, $"SOP Class UID in data set '{sopClass}' differs from the command's"), null, null);
+        var study = ds.TryGetString(DicomTags.StudyInstanceUID, out var st) ? st : null;
+        var series = ds.TryGetString(DicomTags.SeriesInstanceUID, out var se) ? se : null;
+        if (store.AssignDestination(pending, study, series, sopInstance, out var message) != UidProblem.None)
+            return (new DicomOutcome(DicomStatus.UnableToProcess, message ?? "Invalid UID"), null, null);
+        var record = InstanceRecordFactory.Create(ds, header.TransferSyntax.Uid.Value, pending.RelativePath, pending.Length);
+        var result = await index.StoreInstanceAsync(record, enqueueWork ?? options.EnqueueWork(ds), ct, pending.CommitAsync).ConfigureAwait(false);
+        return result.IsStored
+            ? (DicomOutcome.Success, result, pending.RelativePath)
+            : (new DicomOutcome(DicomStatus.ProcessingFailure, result.Message ?? "The instance conflicts with the archive's hierarchy"), result, null);
+    }
+}

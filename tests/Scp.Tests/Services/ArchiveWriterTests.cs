@@ -1,0 +1,76 @@
+using EdgeCancer.Dicom;
+using EdgeCancer.Dicom.IO;
+using EdgeCancer.Dicom.Network;
+using EdgeCancer.Scp.Index;
+using EdgeCancer.Scp.Services;
+using EdgeCancer.Scp.Storage;
+using EdgeCancer.Scp.Tests.Archive;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeCancer.Scp.Tests.Services;
+
+[TestFixtureSource(typeof(Dialects), nameof(Dialects.All)), Category("Archive")]
+public sealed class ArchiveWriterTests(IndexDialect dialect)
+{
+    private string _root = "";
+
+    [SetUp]
+    public void SetUp() => _root = Directory.CreateTempSubdirectory("ec-writer").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_root, recursive: true);
+
+    private static DicomDataset Sr(string study, string series, string sop)
+    {
+        var ds = new DicomDataset();
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.88.34");
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, sop);
+        ds.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, study);
+        ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, series);
+        ds.AddOrUpdate(DicomTags.Modality, DicomVR.CS, "SR");
+        ds.AddOrUpdate(DicomTags.PatientID, DicomVR.LO, "P1");
+        ds.AddOrUpdate(DicomTags.CompletionFlag, DicomVR.CS, "COMPLETE");
+        return ds;
+    }
+
+    [Test]
+    public async Task Stores_a_dataset_durably_and_indexes_it_without_a_work_item()
+    {
+        await using var t = await TestIndex.CreateAsync(dialect);
+        var store = new FileStore(Options.Create(new FileStoreOptions { Root = _root, FreeSpaceWatermarkBytes = 0 }), NullLogger<FileStore>.Instance);
+        var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
+        var (outcome, result, path) = await writer.StoreAsync(new DicomFile(Sr("1.2.3", "1.2.3.4", "1.2.3.4.5")));
+        Assert.That(outcome.Status, Is.EqualTo(DicomStatus.Success), outcome.ErrorComment);
+        Assert.That(result!.Value.Outcome, Is.EqualTo(StoreOutcome.Added));
+        Assert.That(result.Value.WorkItemId, Is.Null, "an SR is not queued for inference");
+        var indexed = await t.Index.FindInstanceAsync("1.2.3.4.5", CancellationToken.None);
+        Assert.That(indexed!.FilePath, Is.EqualTo(path));
+        var reread = DicomFile.Open(store.GetFullPath(path!));
+        Assert.That(reread.Dataset.GetString(DicomTags.CompletionFlag), Is.EqualTo("COMPLETE"));
+        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Is.Empty);
+    }
+
+    [Test]
+    public async Task Refuses_a_non_DICOM_upload_and_keeps_nothing()
+    {
+        await using var t = await TestIndex.CreateAsync(dialect);
+        var store = new FileStore(Options.Create(new FileStoreOptions { Root = _root, FreeSpaceWatermarkBytes = 0 }), NullLogger<FileStore>.Instance);
+        var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
+        var (outcome, _, _) = await writer.StoreAsync(new MemoryStream("this is not DICOM at all, just text"u8.ToArray()), 1 << 20);
+        Assert.That(outcome.Status.IsFailure, Is.True);
+        Assert.That(outcome.ErrorComment, Does.Contain("DICOM"));
+        Assert.That(Directory.GetFiles(_root, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
+    public async Task Refuses_an_oversized_upload_and_keeps_nothing()
+    {
+        await using var t = await TestIndex.CreateAsync(dialect);
+        var store = new FileStore(Options.Create(new FileStoreOptions { Root = _root, FreeSpaceWatermarkBytes = 0 }), NullLogger<FileStore>.Instance);
+        var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
+        var (outcome, _, _) = await writer.StoreAsync(new MemoryStream(new byte[300_000]), 100_000);
+        Assert.That(outcome.Status, Is.EqualTo(DicomStatus.OutOfResources));
+        Assert.That(Directory.GetFiles(_root, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+}
