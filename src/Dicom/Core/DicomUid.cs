@@ -67,6 +67,22 @@ public readonly record struct DicomUid(string Value)
         return new DicomUid("2.25." + number.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// A UID derived from a name under the 2.25 root: the first 128 bits of SHA-256(<paramref name="name"/>) shaped as
+    /// a name-based UUID (version 8, RFC 9562). The same name always gives the same UID, so work repeated after a
+    /// restart writes the same instance again instead of a second one.
+    /// </summary>
+    public static DicomUid FromName(string name)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC variant
+        var number = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
+        return new DicomUid("2.25." + number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Returns a UID for a registered keyword or a UID string; null when neither.</summary>
     public static DicomUid? Lookup(string keywordOrValue)
     {

@@ -67,6 +67,33 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             .ConfigureAwait(false);
     }
 
+    /// <summary>Opens a connection to the index database for reads by other parts of the node (Dapper).</summary>
+    public Task<DbConnection> OpenReadConnectionAsync(CancellationToken ct) => OpenAsync(ct);
+
+    /// <summary>Runs a write on the index database; on SQLite serialized with the archive's own writes.</summary>
+    public Task<T> ExecuteWriteAsync<T>(Func<DbConnection, Task<T>> action, CancellationToken ct) => WriteAsync(action, ct);
+
+    /// <summary>Queues a work item of <paramref name="kind"/> for an instance (e.g. forwarding a report).</summary>
+    public Task<long> EnqueueWorkAsync(string kind, string sopInstanceUid, string studyInstanceUid, string seriesInstanceUid, CancellationToken ct)
+    {
+        var now = NowMs();
+        return WriteAsync(async connection => await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO work_queue (sop_instance_uid, study_instance_uid, series_instance_uid, kind, state, attempts, available_at, created_at)
+            VALUES (@sop, @study, @series, @kind, 'pending', 0, @now, @now)
+            RETURNING id
+            """, new { sop = sopInstanceUid, study = studyInstanceUid, series = seriesInstanceUid, kind, now }, cancellationToken: ct)).ConfigureAwait(false), ct);
+    }
+
+    /// <summary>Counts work items of a series that are not finished (pending or claimed), optionally of one kind.</summary>
+    public async Task<long> CountOpenWorkAsync(string seriesInstanceUid, string? kind, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM work_queue WHERE series_instance_uid = @series AND state IN ('pending','claimed') AND (CAST(@kind AS TEXT) IS NULL OR kind = @kind)",
+            new { series = seriesInstanceUid, kind }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     private async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         if (_pg is not null) return await _pg.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -351,7 +378,10 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             ClaimedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null, Attempts, LastError, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt));
     }
 
-    public Task<IReadOnlyList<WorkItem>> ClaimAsync(string workerId, int batch, CancellationToken ct)
+    public Task<IReadOnlyList<WorkItem>> ClaimAsync(string workerId, int batch, CancellationToken ct) => ClaimAsync(workerId, batch, null, ct);
+
+    /// <summary>Claims up to <paramref name="batch"/> items of one <paramref name="kind"/> (all kinds when null).</summary>
+    public Task<IReadOnlyList<WorkItem>> ClaimAsync(string workerId, int batch, string? kind, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         var now = NowMs();
@@ -363,14 +393,15 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             $"""
             UPDATE work_queue SET state = 'claimed', claimed_by = @worker, claimed_at = @now, attempts = attempts + 1
             WHERE id IN (SELECT id FROM work_queue
-                         WHERE (state = 'pending' AND available_at <= @now) OR (state = 'claimed' AND claimed_at < @stale)
+                         WHERE ((state = 'pending' AND available_at <= @now) OR (state = 'claimed' AND claimed_at < @stale))
+                           AND (CAST(@kind AS TEXT) IS NULL OR kind = @kind)
                          ORDER BY id LIMIT @batch{lockClause})
             RETURNING {WorkColumns}
             """;
         return WriteAsync<IReadOnlyList<WorkItem>>(async connection =>
         {
             await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var rows = await connection.QueryAsync<WorkRow>(new CommandDefinition(sql, new { worker = workerId, now, stale, batch }, tx, cancellationToken: ct))
+            var rows = await connection.QueryAsync<WorkRow>(new CommandDefinition(sql, new { worker = workerId, now, stale, batch, kind }, tx, cancellationToken: ct))
                 .ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return rows.Select(r => r.ToItem()).OrderBy(w => w.Id).ToList();
