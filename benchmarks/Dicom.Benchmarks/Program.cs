@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using EdgeCancer.Dicom.Benchmarks;
 
@@ -32,5 +33,7 @@ if (args[0] == "--quick")
 }
 
 Environment.SetEnvironmentVariable(ParseBenchmarks.FolderVariable, Path.GetFullPath(args[0]));
-BenchmarkRunner.Run<ParseBenchmarks>(args: args[1..]);
+// BenchmarkDotNet builds a separate project; on a busy 2-core machine that can pass its default 2-minute limit.
+// Run from the repository root (it looks for the .csproj below the current folder), or add --inProcess.
+BenchmarkRunner.Run<ParseBenchmarks>(ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15)), args[1..]);
 return 0;
