@@ -74,4 +74,34 @@ public sealed class DumpCommandTests
         }
         finally { File.Delete(path); }
     }
+
+    [Test]
+    public async Task Dump_json_of_several_files_is_one_array_with_an_object_per_file_in_order()
+    {
+        var paths = new[] { Path.GetTempFileName(), Path.GetTempFileName(), Path.GetTempFileName() };
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                var ds = new DicomDataset();
+                ds.AddOrUpdate(DicomTags.SOPClassUID, "1.2.840.10008.5.1.4.1.1.2");
+                ds.AddOrUpdate(DicomTags.SOPInstanceUID, $"1.2.3.{i + 1}");
+                new DicomFile(ds).Save(paths[i]);
+            }
+            await File.WriteAllBytesAsync(paths[2], "not DICOM"u8.ToArray());
+
+            var (exit, output, err) = await RunAsync("dump", "--json", paths[0], paths[2], paths[1]);
+            Assert.That(exit, Is.Not.EqualTo(0), "one file was unreadable");
+            Assert.That(err, Does.Contain(paths[2]));
+            using var json = JsonDocument.Parse(output);
+            Assert.That(json.RootElement.ValueKind, Is.EqualTo(JsonValueKind.Array));
+            var uids = json.RootElement.EnumerateArray()
+                .Select(o => o.GetProperty("00080018").GetProperty("Value")[0].GetString()).ToArray();
+            Assert.That(uids, Is.EqualTo(new[] { "1.2.3.1", "1.2.3.2" }));
+        }
+        finally
+        {
+            foreach (var p in paths) File.Delete(p);
+        }
+    }
 }

@@ -216,16 +216,30 @@ public sealed class DicomPixelData
         long offset = frame * size;
         CheckLength(buffer, frame, offset, size);
         buffer.CopyTo(offset, destination);
-        if (TransferSyntax.IsBigEndian && BitsAllocated == 32 && element.VR == DicomVR.OW)
-        {
-            // The reader swaps OW in 16-bit units (PS3.5 7.3); a 32-bit pixel cell in a big-endian stream is one
-            // big-endian 32-bit value, so the two swapped words are still in the wrong order.
-            for (int i = 0; i + 3 < destination.Length; i += 4)
-            {
-                (destination[i], destination[i + 2]) = (destination[i + 2], destination[i]);
-                (destination[i + 1], destination[i + 3]) = (destination[i + 3], destination[i + 1]);
-            }
-        }
+        if (TransferSyntax.IsBigEndian) ToLittleEndianCells(destination, element.VR);
+    }
+
+    /// <summary>
+    /// Makes a native frame read from a big-endian stream little-endian per pixel cell of Bits Allocated.
+    /// </summary>
+    /// <remarks>
+    /// The data layer swaps a value by the unit of its VR (PS3.5 §7.3: OW as 16-bit words, OB and UN not at all) and
+    /// must keep doing so: that is what makes an OW value the same words in every transfer syntax and lets the
+    /// writer restore the original bytes. But in a big-endian stream each pixel cell of Bits Allocated bits is one
+    /// big-endian number (PS3.5 §8.1.1: Pixel Data is a stream of pixel cells of Bits Allocated bits, in the byte
+    /// ordering of the transfer syntax), and Bits Allocated is a property of the Image Pixel Module, unknown to the element. So when the
+    /// VR's swap unit differs from the cell, this layer finishes the job: 32-bit cells in OW (e.g. RT Dose in
+    /// Explicit VR Big Endian) arrive as two little-endian words in the wrong order; 16- or 32-bit cells in OB
+    /// arrive unswapped. Undo the VR's swap, then swap by cell. pydicom reads such files the same way (its
+    /// rtdose_expb.dcm parity test covers the OW case).
+    /// </remarks>
+    private void ToLittleEndianCells(Span<byte> frame, DicomVR vr)
+    {
+        int cell = BitsAllocated / 8;
+        int unit = DicomReader.SwapUnit(vr);
+        if (cell <= 1 || unit == cell) return;
+        DicomReader.SwapInPlace(frame, unit);
+        DicomReader.SwapInPlace(frame, cell);
     }
 
     /// <summary>The compressed bitstream of encapsulated frame <paramref name="frame"/>: its fragments concatenated.</summary>

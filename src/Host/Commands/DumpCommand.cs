@@ -4,7 +4,11 @@ using EdgeCancer.Dicom.Serialization;
 
 namespace EdgeCancer.Host.Commands;
 
-/// <summary><c>edgecancer dump FILE...</c>: prints datasets as dcmdump does, or as DICOM JSON (PS3.18 F.2).</summary>
+/// <summary>
+/// <c>edgecancer dump FILE...</c>: prints datasets as dcmdump does, or as DICOM JSON (PS3.18 F.2): one object for
+/// one file, an array of objects (one per readable file, in argument order) for several, so the output is always a
+/// single JSON document.
+/// </summary>
 public static class DumpCommand
 {
     public static Command Create()
@@ -19,14 +23,22 @@ public static class DumpCommand
         {
             int failures = 0;
             var paths = parse.GetValue(files) ?? [];
+            bool asJson = parse.GetValue(json);
+            bool jsonArray = asJson && paths.Length > 1;
+            int written = 0;
+            if (jsonArray) Console.Out.Write('[');
             foreach (var path in paths)
             {
                 try
                 {
                     var file = parse.GetValue(header) ? DicomFile.OpenHeader(path) : DicomFile.Open(path);
-                    if (parse.GetValue(json))
+                    if (asJson)
                     {
-                        Console.Out.WriteLine(DicomJsonWriter.Write(file.Dataset, indented: true));
+                        string text = DicomJsonWriter.Write(file.Dataset, indented: true);
+                        if (jsonArray) Console.Out.Write(written == 0 ? Environment.NewLine : "," + Environment.NewLine);
+                        Console.Out.Write(text);
+                        if (!jsonArray) Console.Out.WriteLine();
+                        written++;
                     }
                     else
                     {
@@ -45,6 +57,7 @@ public static class DumpCommand
                     failures++;
                 }
             }
+            if (jsonArray) Console.Out.WriteLine(Environment.NewLine + "]");
             return failures == 0 ? 0 : 1;
         });
         return cmd;

@@ -89,11 +89,26 @@ public class EncapsulatedFrameTests
         Assert.That(pd.GetStoredValues(0, registry), Is.EqualTo(new[] { 9, 9, 9, 9 }));
     }
 
-    [Test]
-    public void Default_registry_holds_no_decoder_until_the_codecs_merge()
+    [TestCase("1.2.840.10008.1.2.5", typeof(RleFrameDecoder))]
+    [TestCase("1.2.840.10008.1.2.4.57", typeof(JpegLosslessFrameDecoder))]
+    [TestCase("1.2.840.10008.1.2.4.70", typeof(JpegLosslessFrameDecoder))]
+    public void Default_registry_decodes_RLE_and_JPEG_lossless(string uid, Type decoderType)
     {
-        // TODO(codec merge): RLE and JPEG Lossless become decodable; update this test then.
-        Assert.That(DicomCodecRegistry.Default.TryGetDecoder(DicomTransferSyntax.JPEG2000Lossless, out _), Is.False);
+        var syntax = DicomTransferSyntax.All.Single(ts => ts.Uid.Value == uid);
+        Assert.That(DicomCodecRegistry.Default.TryGetDecoder(syntax, out var decoder), Is.True);
+        Assert.That(decoder, Is.TypeOf(decoderType));
+    }
+
+    [TestCase("1.2.840.10008.1.2.4.50")]
+    [TestCase("1.2.840.10008.1.2.4.80")]
+    [TestCase("1.2.840.10008.1.2.4.90")]
+    [TestCase("1.2.840.10008.1.2.4.201")]
+    public void Default_registry_has_no_decoder_for_other_compressed_syntaxes(string uid)
+    {
+        var syntax = DicomTransferSyntax.All.Single(ts => ts.Uid.Value == uid);
+        Assert.That(DicomCodecRegistry.Default.TryGetDecoder(syntax, out _), Is.False);
+        var ex = Assert.Throws<DicomCodecException>(() => DicomCodecRegistry.Default.GetDecoder(syntax));
+        Assert.That(ex!.Message, Is.EqualTo($"no decoder for {syntax.Name} ({uid})"));
     }
 
     private sealed class RecordingDecoder : IDicomFrameDecoder

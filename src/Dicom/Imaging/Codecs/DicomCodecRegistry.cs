@@ -19,11 +19,11 @@ public sealed class DicomCodecRegistry
     }
 
     /// <summary>
-    /// The toolkit's built-in decoders.
+    /// The toolkit's built-in decoders: RLE Lossless (1.2.840.10008.1.2.5, PS3.5 Annex G) and JPEG Lossless process 14
+    /// (1.2.840.10008.1.2.4.57 any predictor, 1.2.840.10008.1.2.4.70 selection value 1; PS3.5 §8.2.1, §A.4.1).
+    /// Every other encapsulated syntax reports "no decoder for &lt;name&gt; (&lt;UID&gt;)".
     /// </summary>
-    // TODO(codec merge): register new RleFrameDecoder() and new JpegLosslessFrameDecoder() here once RleCodec and
-    // JpegLosslessDecoder from wip/codec are merged (see RleFrameDecoder.cs and JpegLosslessFrameDecoder.cs).
-    public static DicomCodecRegistry Default { get; } = new([]);
+    public static DicomCodecRegistry Default { get; } = new([new RleFrameDecoder(), new JpegLosslessFrameDecoder()]);
 
     /// <summary>An empty registry: every encapsulated syntax reports "no decoder".</summary>
     public static DicomCodecRegistry Empty { get; } = new([]);
