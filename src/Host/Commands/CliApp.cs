@@ -10,6 +10,11 @@ public static class CliApp
         var root = new RootCommand("EdgeCancer: a DICOM AI node for CT (archive, inference, viewer)");
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(EchoCommand.Create());
+        root.Subcommands.Add(SendCommand.Create());
+        root.Subcommands.Add(FindCommand.Create());
+        root.Subcommands.Add(MoveCommand.Create());
+        root.Subcommands.Add(GetCommand.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
     }
