@@ -34,7 +34,9 @@ public static class MoveCommand
             }
             var endpoint = scu.Read(parse);
             var sopClass = query.Model(parse).Move();
-            var connection = await endpoint.ConnectAsync([DicomClient.Propose(1, sopClass)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            // The model's FIND context too, as movescu proposes it: some archives expect both (DCMTK's dcmqrscp logs an error otherwise).
+            var contexts = new[] { DicomClient.Propose(1, sopClass), DicomClient.Propose(3, query.Model(parse).Find()) };
+            var connection = await endpoint.ConnectAsync(contexts, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (connection.Client is not { } client)
             {
                 ScuOutput.Error("move", connection.Error!);
