@@ -43,6 +43,25 @@ public sealed class EchoCommandTests
     }
 
     [Test]
+    public async Task Echo_to_a_peer_that_accepts_the_connection_but_never_answers_times_out_with_exit_code_5()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var accept = listener.AcceptTcpClientAsync();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var r = await RunAsync("echo", "127.0.0.1", port.ToString(), "--timeout", "1");
+            Assert.That(r.Exit, Is.EqualTo(ScuExitCodes.AssociationLost), r.ToString());
+            Assert.That(r.Err, Does.Contain("no answer from 127.0.0.1:" + port + " within 1 s (--timeout)"));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+            (await accept).Dispose();
+        }
+        finally { listener.Stop(); }
+    }
+
+    [Test]
     public async Task Echo_with_a_bad_port_is_a_usage_error()
     {
         var r = await RunAsync("echo", "127.0.0.1", "70000");
