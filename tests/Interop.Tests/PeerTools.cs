@@ -11,6 +11,9 @@ internal static class PeerTools
     {
         ["dcmdump"] = "dcmtk",
         ["dcmconv"] = "dcmtk",
+        ["storescp"] = "dcmtk",
+        ["storescu"] = "dcmtk",
+        ["dcmqrscp"] = "dcmtk",
         ["dciodvfy"] = "dicom3tools",
     };
 

@@ -11,6 +11,11 @@ public static class CliApp
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(EchoCommand.Create());
+        root.Subcommands.Add(SendCommand.Create());
+        root.Subcommands.Add(FindCommand.Create());
+        root.Subcommands.Add(MoveCommand.Create());
+        root.Subcommands.Add(GetCommand.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
     }

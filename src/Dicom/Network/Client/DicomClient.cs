@@ -20,14 +20,21 @@ public sealed class DicomClient : IAsyncDisposable
     /// <summary>The DIMSE channel of the association.</summary>
     public DimseChannel Channel { get; }
 
-    /// <summary>Opens an association proposing <paramref name="contexts"/>.</summary>
+    /// <summary>The Maximum Length we advertise when the caller gives none (PS3.8 D.1).</summary>
+    public const int DefaultMaxPduLength = 256 * 1024;
+
+    /// <summary>
+    /// Opens an association proposing <paramref name="contexts"/>; <paramref name="maxPduLength"/> is the Maximum Length
+    /// sub-item we advertise (PS3.8 D.1: the largest P-DATA-TF variable field we accept; 0 means no limit).
+    /// </summary>
     public static async Task<DicomClient> ConnectAsync(string host, int port, string callingAE, string calledAE,
         IReadOnlyList<PresentationContextRequest> contexts, IDimseRequestHandler? handler = null,
-        IReadOnlyList<RoleSelection>? roles = null, AssociationOptions? options = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<RoleSelection>? roles = null, AssociationOptions? options = null, CancellationToken cancellationToken = default,
+        int maxPduLength = DefaultMaxPduLength)
     {
         var request = new AssociateRequestPdu(calledAE, callingAE, contexts, new UserInformation
         {
-            MaxLength = 256 * 1024,
+            MaxLength = (uint)maxPduLength,
             ImplementationClassUid = DicomFile.ImplementationClassUid,
             ImplementationVersionName = DicomFile.ImplementationVersionName,
             RoleSelections = roles ?? [],
