@@ -31,7 +31,7 @@ public sealed class InferenceWorker(
     /// <summary>Prefix of forwarding work item kinds (<c>forward:AETITLE</c>).</summary>
     public const string ForwardKindPrefix = "forward:";
 
-    private readonly string _workerId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..48];
+    private readonly string _workerId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -20,7 +20,7 @@ public sealed class ReportForwarder(
     IOptions<InferenceOptions> options,
     ILogger<ReportForwarder> logger) : BackgroundService
 {
-    private readonly string _workerId = $"fwd/{Environment.ProcessId}/{Guid.NewGuid():N}"[..40];
+    private readonly string _workerId = $"fwd/{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using EdgeCancer.Dicom;
+using EdgeCancer.Dicom.IO;
+using EdgeCancer.Inference.Pipeline;
+using EdgeCancer.Inference.Synthesis;
+using EdgeCancer.Scp.Index;
+using EdgeCancer.Scp.Query;
+using EdgeCancer.Scp.Services;
+using EdgeCancer.Scp.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EdgeCancer.Inference.Tests.Pipeline;
+
+/// <summary>The on-arrival pipeline over a real archive (SQLite), with a stand-in analyzer whose numbers are known.</summary>
+[TestFixture, Category("Pipeline")]
+public sealed class PipelineTests
+{
+    private string _root = "";
+    private SqlArchiveIndex _index = null!;
+    private FileStore _store = null!;
+    private ArchiveWriter _writer = null!;
+    private AiResultStore _results = null!;
+    private InferenceOptions _options = null!;
+
+    /// <summary>Body part from the series description the phantom writes; malignancy = instance number / 100.</summary>
+    private sealed class KnownAnalyzer : IImageAnalyzer
+    {
+        public int Calls;
+        public ImageAnalysis Analyze(DicomFile file, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            var n = file.Dataset.GetSingleValueOrDefault(DicomTags.InstanceNumber, 0);
+            var body = file.Dataset.GetSingleValueOrDefault(DicomTags.BodyPartExamined, "").ToLowerInvariant();
+            bool chest = body == "chest";
+            return new ImageAnalysis(AnalysisStatus.Done, null, chest ? "chest" : body, 0.97, chest ? 0.97 : 0.02, chest ? n / 100.0 : null, 0.5,
+                [new ModelIdentity("body-part", "1.0.0", new string('a', 64)), new ModelIdentity("chest-malignancy", "1.0.0", new string('b', 64))]);
+        }
+    }
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _root = Directory.CreateTempSubdirectory("ec-pipeline").FullName;
+        _index = new SqlArchiveIndex(Options.Create(new IndexOptions { ConnectionString = $"Data Source={Path.Combine(_root, "index.db")}", WorkLeaseTimeout = TimeSpan.FromMilliseconds(1) }));
+        await _index.InitializeAsync(CancellationToken.None);
+        _store = new FileStore(Options.Create(new FileStoreOptions { Root = Path.Combine(_root, "dicom"), FreeSpaceWatermarkBytes = 0 }), NullLogger<FileStore>.Instance);
+        _writer = new ArchiveWriter(_store, _index, new ArchiveServiceOptions());
+        _results = new AiResultStore(_index);
+        _options = new InferenceOptions { QuietPeriodSeconds = 0 };
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _index.DisposeAsync();
+        Directory.Delete(_root, true);
+    }
+
+    private async Task<List<DicomDataset>> StoreSeriesAsync(BodyRegionChoice body, int slices, long seed)
+    {
+        var phantom = new CtPhantom(new CtPhantomOptions { Seed = seed, Slices = slices, Body = body, Lesions = LesionMode.None }, 0);
+        var list = new List<DicomDataset>();
+        for (int i = 0; i < slices; i++)
+        {
+            var ds = CtSeriesWriter.CreateSliceDataset(phantom, i);
+            var (outcome, result, _) = await _writer.StoreAsync(new DicomFile(ds));
+            Assert.That(outcome.Status.IsSuccess, Is.True, outcome.ErrorComment);
+            Assert.That(result!.Value.WorkItemId, Is.Not.Null, "a CT image is queued for inference in its index transaction");
+            list.Add(ds);
+        }
+        return list;
+    }
+
+    private InferenceWorker Worker(IImageAnalyzer analyzer) =>
+        new(_index, _store, _writer, _results, analyzer, new SrReportBuilder(_options), Options.Create(_options), NullLogger<InferenceWorker>.Instance);
+
+    private SeriesSummaryService Summaries() =>
+        new(_index, _store, _writer, _results, new SrReportBuilder(_options), Options.Create(_options), NullLogger<SeriesSummaryService>.Instance);
+
+    private async Task<int> DrainAsync(InferenceWorker worker, bool completeItems = true)
+    {
+        int n = 0;
+        while (true)
+        {
+            var items = await _index.ClaimAsync("test", 10, InferenceWorker.WorkKind, CancellationToken.None);
+            if (items.Count == 0) return n;
+            foreach (var item in items)
+            {
+                if (completeItems) await worker.ProcessOneAsync("test", item, CancellationToken.None);
+                n++;
+            }
+            if (!completeItems) return n;
+        }
+    }
+
+    private async Task<List<FindResult>> ReportsAsync(string studyUid, string? seriesDescription = null)
+    {
+        var keys = new List<QueryKey>
+        {
+            new(DicomTags.StudyInstanceUID, DicomVR.UI, studyUid),
+            new(DicomTags.Modality, DicomVR.CS, "SR"),
+            new(DicomTags.SOPInstanceUID, DicomVR.UI, ""),
+            new(DicomTags.SeriesDescription, DicomVR.LO, seriesDescription ?? ""),
+            new(DicomTags.VerificationFlag, DicomVR.CS, ""),
+        };
+        var plan = _index.PlanFind(new FindRequest(QueryModel.StudyRoot, QueryLevel.Image, keys));
+        Assert.That(plan.Success, Is.True, plan.ErrorComment);
+        var list = new List<FindResult>();
+        await foreach (var r in _index.FindAsync(plan.Plan!, CancellationToken.None)) list.Add(r);
+        return list;
+    }
+
+    [Test]
+    public async Task Each_image_gets_one_report_and_the_complete_series_one_summary_in_the_same_study()
+    {
+        var slices = await StoreSeriesAsync(BodyRegionChoice.Chest, 6, 11);
+        var study = slices[0].GetString(DicomTags.StudyInstanceUID);
+        var analyzer = new KnownAnalyzer();
+        Assert.That(await DrainAsync(Worker(analyzer)), Is.EqualTo(6));
+        Assert.That(await Summaries().RunOnceAsync(CancellationToken.None), Is.EqualTo(1));
+
+        var perImage = await ReportsAsync(study, "AI results per image");
+        var summaries = await ReportsAsync(study, "AI series summary");
+        Assert.That(perImage, Has.Count.EqualTo(6));
+        Assert.That(summaries, Has.Count.EqualTo(1));
+        Assert.That(perImage.All(r => r.Values[DicomTags.VerificationFlag] == "UNVERIFIED"));
+
+        // The numbers inside equal what the analyzer said (instance 6 → 6.0 %).
+        var summary = DicomFile.Open(_store.GetFullPath(summaries[0].FilePath!));
+        var dump = RunTool("dsrdump", "+Pc " + _store.GetFullPath(summaries[0].FilePath!));
+        Assert.That(dump, Does.Contain("(111047,DCM,\"Probability of cancer\")=\"6.0\""), dump);
+        Assert.That(summary.Dataset.GetString(DicomTags.StudyInstanceUID), Is.EqualTo(study));
+        foreach (var r in perImage.Take(2).Concat(summaries))
+        {
+            var verify = RunTool("dciodvfy", _store.GetFullPath(r.FilePath!));
+            Assert.That(verify.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)), Is.Empty, verify);
+        }
+    }
+
+    [Test]
+    public async Task Work_repeated_after_a_crash_rewrites_the_same_report_instead_of_adding_one()
+    {
+        var slices = await StoreSeriesAsync(BodyRegionChoice.Chest, 3, 12);
+        var study = slices[0].GetString(DicomTags.StudyInstanceUID);
+        var analyzer = new KnownAnalyzer();
+        var worker = Worker(analyzer);
+        // First pass: reports written but the items never completed (the process "died" before CompleteAsync).
+        var claimed = await _index.ClaimAsync("crashed", 10, InferenceWorker.WorkKind, CancellationToken.None);
+        foreach (var item in claimed)
+        {
+            var reportOnly = Worker(analyzer);
+            await reportOnly.ProcessOneAsync("someone-else", item, CancellationToken.None); // completion refused: not our claim
+        }
+        await Task.Delay(20); // lease (1 ms) expires
+        Assert.That(await DrainAsync(worker), Is.EqualTo(3), "stale claims are taken again");
+        Assert.That(analyzer.Calls, Is.EqualTo(6));
+        Assert.That(await ReportsAsync(study, "AI results per image"), Has.Count.EqualTo(3), "exactly one per-image report per image");
+    }
+
+    [Test]
+    public async Task A_late_image_reopens_the_series_and_a_superseding_summary_names_its_predecessor()
+    {
+        var phantom = new CtPhantom(new CtPhantomOptions { Seed = 13, Slices = 4, Body = BodyRegionChoice.Chest, Lesions = LesionMode.None }, 0);
+        for (int i = 0; i < 3; i++) await _writer.StoreAsync(new DicomFile(CtSeriesWriter.CreateSliceDataset(phantom, i)));
+        var worker = Worker(new KnownAnalyzer());
+        await DrainAsync(worker);
+        Assert.That(await Summaries().RunOnceAsync(CancellationToken.None), Is.EqualTo(1));
+        var late = CtSeriesWriter.CreateSliceDataset(phantom, 3);
+        await _writer.StoreAsync(new DicomFile(late));
+        await DrainAsync(worker);
+        Assert.That(await Summaries().RunOnceAsync(CancellationToken.None), Is.EqualTo(1));
+
+        var summaries = await ReportsAsync(late.GetString(DicomTags.StudyInstanceUID), "AI series summary");
+        Assert.That(summaries, Has.Count.EqualTo(2));
+        var state = await _results.SeriesAsync(late.GetString(DicomTags.SeriesInstanceUID), CancellationToken.None);
+        Assert.That(state!.SummaryGeneration, Is.EqualTo(2));
+        var newest = DicomFile.Open(_store.GetFullPath(summaries.Single(s => s.SopInstanceUid == state.SummarySopInstanceUid).FilePath!));
+        var predecessor = newest.Dataset.GetSequence(DicomTags.PredecessorDocumentsSequence).Items[0]
+            .GetSequence(DicomTags.ReferencedSeriesSequence).Items[0].GetSequence(DicomTags.ReferencedSOPSequence).Items[0]
+            .GetString(DicomTags.ReferencedSOPInstanceUID);
+        Assert.That(predecessor, Is.EqualTo(summaries.Single(s => s.SopInstanceUid != state.SummarySopInstanceUid).SopInstanceUid));
+    }
+
+    [Test]
+    public async Task A_localizer_is_not_analysed_and_says_why()
+    {
+        var phantom = new CtPhantom(new CtPhantomOptions { Seed = 14, Slices = 1, Body = BodyRegionChoice.Chest, Lesions = LesionMode.None }, 0);
+        var ds = CtSeriesWriter.CreateSliceDataset(phantom, 0);
+        ds.AddOrUpdate(DicomTags.ImageType, DicomVR.CS, "ORIGINAL", "PRIMARY", "LOCALIZER");
+        await _writer.StoreAsync(new DicomFile(ds));
+        var analyzer = new KnownAnalyzer();
+        await DrainAsync(Worker(analyzer));
+        Assert.That(analyzer.Calls, Is.Zero);
+        var rows = await _results.ForImageAsync(ds.GetString(DicomTags.SOPInstanceUID), CancellationToken.None);
+        Assert.That(rows.Single().Status, Is.EqualTo(AnalysisStatus.NotAnalysed));
+        Assert.That(rows.Single().Reason, Does.Contain("LOCALIZER"));
+    }
+
+    private static string RunTool(string tool, string args)
+    {
+        var psi = new ProcessStartInfo(tool, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"{tool} is missing (apt-get install dcmtk dicom3tools)");
+        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return output;
+    }
+}
