@@ -1,11 +1,11 @@
 namespace EdgeCancer.Dicom.Network;
 
-/// <summary>How this toolkit identifies itself in the user information item (PS3.7 Annex D.3.3.2).</summary>
+/// <summary>Our implementation identification in A-ASSOCIATE (PS3.7 D.3.3.2), the same as in file meta information.</summary>
 public static class Implementation
 {
-    /// <summary>Our Implementation Class UID (a 2.25 UUID-derived UID, PS3.5 §B.2).</summary>
-    public const string ClassUid = "2.25.211131669542239726311503682532919006203";
+    /// <summary>Implementation Class UID.</summary>
+    public const string ClassUid = EdgeCancer.Dicom.IO.DicomFile.ImplementationClassUid;
 
-    /// <summary>Our Implementation Version Name (at most 16 characters).</summary>
-    public const string VersionName = "EDGECANCER_0.1";
+    /// <summary>Implementation Version Name.</summary>
+    public const string VersionName = EdgeCancer.Dicom.IO.DicomFile.ImplementationVersionName;
 }

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Ingest and C-FIND benchmark of the EdgeCancer node against DCMTK storescp and Orthanc, on loopback, in one run.
+#
+#   benchmarks/ingest/run.sh            # everything, about 10 minutes on 2 cores
+#   SLICES=100 FIND_STUDIES=2000 benchmarks/ingest/run.sh   # a quicker run
+#
+# Environment (all optional):
+#   SLICES=300            images per series (512x512 CT from `edgecancer synth`, ~0.5 MB each)
+#   PARALLEL=4            associations (storescu processes, one distinct series each) in the parallel case
+#   FIND_STUDIES=10000    studies in the C-FIND index (one 8x8 CT image each, sent with our DicomClient)
+#   FIND_QUERIES=200      timed STUDY-level C-FIND queries per node (after 10 warm-up queries)
+#   POPULATE_ASSOCIATIONS=4  associations used to fill the C-FIND index
+#   BASE_PORT=21300       ports BASE_PORT+1 .. +5 are used on 127.0.0.1
+#   BENCH_DIR=DIR         work folder (default: a new folder under /tmp, removed at the end unless KEEP=1);
+#                         generated series are reused when BENCH_DIR already holds them. Must be on a real disk
+#                         (not tmpfs), or fsync costs nothing and the durable comparison means nothing.
+#   REPEATS=1             measurements per target and case; the best is reported
+#   SKIP_BUILD=1 SKIP_INGEST=1 SKIP_FIND=1   skip a part
+#   STORESCP_OPTS, ORTHANC_STORAGE_ACCESS_ON_FIND=Never   peer tuning (defaults noted in benchmarks/README.md)
+#
+# Needs: dotnet SDK, DCMTK (storescu, storescp, echoscu), Orthanc (/usr/sbin/Orthanc, Debian package), curl.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SLICES=${SLICES:-300}
+PARALLEL=${PARALLEL:-4}
+FIND_STUDIES=${FIND_STUDIES:-10000}
+FIND_QUERIES=${FIND_QUERIES:-200}
+POPULATE_ASSOCIATIONS=${POPULATE_ASSOCIATIONS:-4}
+BASE_PORT=${BASE_PORT:-21300}
+ORTHANC_STORAGE_ACCESS_ON_FIND=${ORTHANC_STORAGE_ACCESS_ON_FIND:-Never}
+STORESCP_OPTS=${STORESCP_OPTS:-}
+ORTHANC_BIN=${ORTHANC_BIN:-/usr/sbin/Orthanc}
+
+PORT_OURS=$((BASE_PORT + 1))
+PORT_STORESCP=$((BASE_PORT + 2))
+PORT_ORTHANC=$((BASE_PORT + 3))
+PORT_ORTHANC_HTTP=$((BASE_PORT + 4))
+
+EDGECANCER="$ROOT/src/Host/bin/Release/net10.0/linux-x64/edgecancer"
+TOOLS="$ROOT/benchmarks/Ingest.Tools/bin/Release/net10.0/linux-x64/ingest-tools"
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+for tool in storescu storescp echoscu curl; do command -v "$tool" >/dev/null || die "$tool is missing (apt-get install dcmtk curl)"; done
+[ -x "$ORTHANC_BIN" ] || die "Orthanc is missing at $ORTHANC_BIN (apt-get install orthanc)"
+
+if [ -n "${BENCH_DIR:-}" ]; then WORK=$BENCH_DIR; mkdir -p "$WORK"; else WORK=$(mktemp -d /tmp/edgecancer-bench.XXXXXX); fi
+if [ "$(stat -f -c %T "$WORK")" = tmpfs ]; then log "warning: $WORK is on tmpfs: fsync is free there, the durable figures mean nothing"; fi
+
+# Every process we start is recorded here and stopped by its PID.
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -z "${BENCH_DIR:-}" ] && [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+stop_pid() {
+  local pid=$1 i
+  kill "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+wait_echo() { # AE PORT
+  local i
+  for i in $(seq 1 150); do
+    if TCP_NODELAY=1 echoscu -aet BENCH -aec "$1" 127.0.0.1 "$2" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  die "no C-ECHO answer from $1 on port $2"
+}
+fresh() { rm -rf "$1"; mkdir -p "$1"; }
+# "rate" helper: python-free arithmetic through awk.
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
+
+# ---- build --------------------------------------------------------------------------------------------------------
+if [ -z "${SKIP_BUILD:-}" ]; then
+  log "building Release (src/Host, benchmarks/Ingest.Tools)"
+  dotnet build "$ROOT/src/Host" -c Release -v q -nologo >/dev/null || die "build of src/Host failed"
+  dotnet build "$ROOT/benchmarks/Ingest.Tools" -c Release -v q -nologo >/dev/null || die "build of benchmarks/Ingest.Tools failed"
+fi
+[ -x "$EDGECANCER" ] || die "$EDGECANCER not built"
+[ -x "$TOOLS" ] || die "$TOOLS not built"
+
+# ---- servers ------------------------------------------------------------------------------------------------------
+NODE_PID=""
+start_ours() { # DIR MODE(durable|fast) [extra env...]
+  local dir=$1 mode=$2; shift 2
+  fresh "$dir"
+  local flags=(serve --data "$dir/data" --dicom-port "$PORT_OURS")
+  [ "$mode" = fast ] && flags+=(--fast)
+  env EDGECANCER_Logging__LogLevel__Default=Warning "$@" "$EDGECANCER" "${flags[@]}" >"$dir/node.log" 2>&1 &
+  NODE_PID=$!; PIDS+=("$NODE_PID")
+  wait_echo EDGECANCER "$PORT_OURS"
+}
+ours_peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$NODE_PID/status"; }
+
+STORESCP_PID=""
+start_storescp() { # DIR
+  fresh "$1/out"
+  # --fork: one child per association, so the parallel case is not serialised by a single process.
+  # shellcheck disable=SC2086
+  TCP_NODELAY=1 storescp --fork -aet STORESCP -od "$1/out" $STORESCP_OPTS "$PORT_STORESCP" >"$1/storescp.log" 2>&1 &
+  STORESCP_PID=$!; PIDS+=("$STORESCP_PID")
+  wait_echo STORESCP "$PORT_STORESCP"
+}
+
+ORTHANC_PID=""
+start_orthanc() { # DIR SYNC(true|false)
+  local dir=$1 sync=$2
+  fresh "$dir"
+  mkdir -p "$dir/storage" "$dir/index"
+  cat >"$dir/orthanc.json" <<EOF
+{
+  "Name": "edgecancer-bench",
+  "StorageDirectory": "$dir/storage",
+  "IndexDirectory": "$dir/index",
+  "StorageCompression": false,
+  "SyncStorageArea": $sync,
+  "Plugins": [],
+  "HttpServerEnabled": true,
+  "HttpPort": $PORT_ORTHANC_HTTP,
+  "RemoteAccessAllowed": false,
+  "AuthenticationEnabled": false,
+  "DicomServerEnabled": true,
+  "DicomAet": "ORTHANC",
+  "DicomPort": $PORT_ORTHANC,
+  "DicomCheckCalledAet": false,
+  "DicomAlwaysAllowEcho": true,
+  "DicomAlwaysAllowStore": true,
+  "DicomAlwaysAllowFind": true,
+  "DicomThreadsCount": 4,
+  "TcpNoDelay": true,
+  "SaveJobs": false,
+  "StorageAccessOnFind": "$ORTHANC_STORAGE_ACCESS_ON_FIND",
+  "LimitFindResults": 0
+}
+EOF
+  # Orthanc's DICOM side is DCMTK: without TCP_NODELAY=1 every response waits on Nagle's algorithm (~40 ms).
+  TCP_NODELAY=1 "$ORTHANC_BIN" "$dir/orthanc.json" >"$dir/orthanc.log" 2>&1 &
+  ORTHANC_PID=$!; PIDS+=("$ORTHANC_PID")
+  wait_echo ORTHANC "$PORT_ORTHANC"
+}
+orthanc_instances() { curl -fsS "http://127.0.0.1:$PORT_ORTHANC_HTTP/statistics" | sed -n 's/.*"CountInstances" *: *\([0-9]*\).*/\1/p'; }
+
+# ---- ingest -------------------------------------------------------------------------------------------------------
+declare -A RATE MBS
+SERIES_DIRS=()
+if [ -z "${SKIP_INGEST:-}" ]; then
+  SERIES_ROOT="$WORK/series-$SLICES"
+  if [ "$(find "$SERIES_ROOT" -name '*.dcm' 2>/dev/null | wc -l)" -ne $((SLICES * PARALLEL)) ]; then
+    log "generating $PARALLEL chest series of $SLICES slices (512x512) in $SERIES_ROOT"
+    rm -rf "$SERIES_ROOT"
+    "$EDGECANCER" synth --out "$SERIES_ROOT" --patients "$PARALLEL" --slices "$SLICES" --body chest --seed 7 >/dev/null
+  fi
+  mapfile -t SERIES_DIRS < <(find "$SERIES_ROOT" -mindepth 3 -maxdepth 3 -type d -name 'series-*' | sort)
+  [ "${#SERIES_DIRS[@]}" -ge "$PARALLEL" ] || die "expected $PARALLEL series under $SERIES_ROOT"
+  BYTES_ONE=$(find "${SERIES_DIRS[0]}" -name '*.dcm' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+  BYTES_ALL=$(for d in "${SERIES_DIRS[@]:0:$PARALLEL}"; do find "$d" -name '*.dcm' -printf '%s\n'; done | awk '{ s += $1 } END { print s }')
+
+  # send AE PORT CASE(single|parallel) -> sets LAST_SECONDS; storescu failures are fatal.
+  send() {
+    local ae=$1 port=$2 case=$3 start end i pids=() rc=0
+    local dirs=("${SERIES_DIRS[0]}")
+    [ "$case" = parallel ] && dirs=("${SERIES_DIRS[@]:0:$PARALLEL}")
+    start=$(date +%s.%N)
+    for i in "${!dirs[@]}"; do
+      TCP_NODELAY=1 storescu -aet BENCH -aec "$ae" +sd +r +sp '*.dcm' 127.0.0.1 "$port" "${dirs[$i]}" >"$WORK/storescu-$ae-$case-$i.log" 2>&1 &
+      pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i" || rc=1; done
+    end=$(date +%s.%N)
+    [ $rc -eq 0 ] || die "storescu to $ae ($case) failed; see $WORK/storescu-$ae-$case-*.log"
+    LAST_SECONDS=$(calc "$end - $start" 3)
+  }
+  record() { # KEY CASE STORED
+    local key=$1 case=$2 stored=$3 images bytes
+    if [ "$case" = single ]; then images=$SLICES; bytes=$BYTES_ONE; else images=$((SLICES * PARALLEL)); bytes=$BYTES_ALL; fi
+    [ "$stored" -eq "$images" ] || log "warning: $key $case: $stored of $images images stored"
+    local rate mbs
+    rate=$(calc "$images / $LAST_SECONDS" 1)
+    mbs=$(calc "$bytes / 1048576 / $LAST_SECONDS" 1)
+    log "  $key $case: $images images in ${LAST_SECONDS} s = $rate images/s, $mbs MB/s"
+    if [ -z "${RATE[$key,$case]:-}" ] || awk "BEGIN { exit !($rate > ${RATE[$key,$case]}) }"; then
+      RATE[$key,$case]=$rate; MBS[$key,$case]=$mbs
+    fi
+  }
+
+  # One measurement: fresh target, send, count, stop. Targets alternate within each case so that a change in the
+  # machine's load (it is shared) hits all of them alike; with REPEATS > 1 the best rate of each is kept.
+  PEAK_RSS=0
+  measure() { # KEY CASE
+    local key=$1 case=$2 dir="$WORK/$1-$2" stored rss
+    case $key in
+      ours-durable|ours-fast)
+        start_ours "$dir" "${key#ours-}"
+        send EDGECANCER "$PORT_OURS" "$case"
+        rss=$(ours_peak_rss_mb)
+        [ "$rss" -gt "$PEAK_RSS" ] && PEAK_RSS=$rss
+        stored=$(find "$dir/data/dicom" -name '*.dcm' | wc -l)
+        stop_pid "$NODE_PID"
+        log "  $key peak RSS ${rss} MB";;
+      storescp)
+        start_storescp "$dir"
+        send STORESCP "$PORT_STORESCP" "$case"
+        stored=$(find "$dir/out" -type f | wc -l)
+        stop_pid "$STORESCP_PID";;
+      orthanc)
+        start_orthanc "$dir" true
+        send ORTHANC "$PORT_ORTHANC" "$case"
+        stored=$(orthanc_instances)
+        stop_pid "$ORTHANC_PID";;
+    esac
+    record "$key" "$case" "$stored"
+    rm -rf "$dir"
+  }
+  for case in single parallel; do
+    for rep in $(seq 1 "${REPEATS:-1}"); do
+      for key in ours-durable orthanc ours-fast storescp; do
+        log "$key, $case (run $rep)"
+        measure "$key" "$case"
+      done
+    done
+  done
+fi
+
+# ---- C-FIND -------------------------------------------------------------------------------------------------------
+if [ -z "${SKIP_FIND:-}" ]; then
+  # Both indexes are filled over DICOM with the same deterministic studies, at the same time (the durability of this
+  # fill is irrelevant to query speed, so both run in their fast settings: our --fast with SQLite synchronous=NORMAL,
+  # Orthanc with SyncStorageArea false).
+  log "C-FIND: filling both indexes with $FIND_STUDIES studies over $POPULATE_ASSOCIATIONS associations each"
+  start_ours "$WORK/find-ours" fast EDGECANCER_Index__SqliteSynchronous=NORMAL
+  start_orthanc "$WORK/find-orthanc" false
+  "$TOOLS" populate --port "$PORT_OURS" --ae EDGECANCER --studies "$FIND_STUDIES" --associations "$POPULATE_ASSOCIATIONS" >"$WORK/populate-ours.out" &
+  pop_ours=$!
+  "$TOOLS" populate --port "$PORT_ORTHANC" --ae ORTHANC --studies "$FIND_STUDIES" --associations "$POPULATE_ASSOCIATIONS" >"$WORK/populate-orthanc.out" &
+  pop_orthanc=$!
+  wait "$pop_ours" || die "populating our node failed"
+  wait "$pop_orthanc" || die "populating Orthanc failed"
+  log "  Orthanc holds $(orthanc_instances) instances"
+  log "C-FIND: $FIND_QUERIES STUDY-level queries per node (PatientID, PatientName wildcard, StudyDate 7-day range)"
+  read -r F_OURS_P50 F_OURS_P95 F_OURS_MATCHES F_OURS_FAIL F_OURS_KINDS < <("$TOOLS" findbench --port "$PORT_OURS" --ae EDGECANCER --studies "$FIND_STUDIES" --queries "$FIND_QUERIES" --label ours) || die "findbench against our node failed"
+  read -r F_ORT_P50 F_ORT_P95 F_ORT_MATCHES F_ORT_FAIL F_ORT_KINDS < <("$TOOLS" findbench --port "$PORT_ORTHANC" --ae ORTHANC --studies "$FIND_STUDIES" --queries "$FIND_QUERIES" --label orthanc) || die "findbench against Orthanc failed"
+  FIND_RSS=$(ours_peak_rss_mb)
+  [ "$F_OURS_MATCHES" = "$F_ORT_MATCHES" ] || log "warning: the nodes returned different match counts (ours $F_OURS_MATCHES, Orthanc $F_ORT_MATCHES)"
+  stop_pid "$NODE_PID"
+  stop_pid "$ORTHANC_PID"
+fi
+
+# ---- report -------------------------------------------------------------------------------------------------------
+ORTHANC_VERSION=$("$ORTHANC_BIN" --version 2>/dev/null | awk 'NR == 1 { print $2 }' || true)
+verdict() { awk "BEGIN { exit !($1) }" && echo PASS || echo MISS; }
+echo
+echo "EdgeCancer ingest benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -r), loopback"
+if [ -z "${SKIP_INGEST:-}" ]; then
+  echo "storescu (TCP_NODELAY=1) sending $SLICES-slice 512x512 CT series ($(calc "$BYTES_ONE / 1048576" 1) MB each); parallel = $PARALLEL storescu processes, one series each"
+  echo
+  printf '%-34s %14s %10s %14s %10s\n' "target" "single img/s" "MB/s" "parallel img/s" "MB/s"
+  for key in ours-durable ours-fast storescp orthanc; do
+    case $key in
+      ours-durable) name="EdgeCancer durable (default)";;
+      ours-fast) name="EdgeCancer --fast";;
+      storescp) name="DCMTK storescp --fork";;
+      orthanc) name="Orthanc $ORTHANC_VERSION SyncStorageArea";;
+    esac
+    printf '%-34s %14s %10s %14s %10s\n' "$name" "${RATE[$key,single]}" "${MBS[$key,single]}" "${RATE[$key,parallel]}" "${MBS[$key,parallel]}"
+  done
+  echo
+  for case in single parallel; do
+    r1=$(calc "${RATE[ours-durable,$case]} / ${RATE[orthanc,$case]}" 2)
+    r2=$(calc "${RATE[ours-fast,$case]} / ${RATE[storescp,$case]}" 2)
+    echo "$case: durable/Orthanc = ${r1}x (target >= 1.5x: $(verdict "$r1 >= 1.5"))   fast/storescp = ${r2}x (target >= 1.0x: $(verdict "$r2 >= 1.0"))"
+  done
+  echo "EdgeCancer peak resident memory (VmHWM) over the ingest runs: ${PEAK_RSS} MB (target < 200 MB: $(verdict "$PEAK_RSS < 200"))"
+fi
+if [ -z "${SKIP_FIND:-}" ]; then
+  echo
+  echo "C-FIND STUDY level, $FIND_STUDIES studies, $FIND_QUERIES queries over one association (our DicomClient for both)"
+  echo "  per kind p50/p95 ms (PatientID, PatientName wildcard, StudyDate range):"
+  echo "  EdgeCancer: p50 ${F_OURS_P50} ms  p95 ${F_OURS_P95} ms  [$F_OURS_KINDS]  matches $F_OURS_MATCHES  failures $F_OURS_FAIL  peak RSS ${FIND_RSS} MB"
+  echo "  Orthanc:    p50 ${F_ORT_P50} ms  p95 ${F_ORT_P95} ms  [$F_ORT_KINDS]  matches $F_ORT_MATCHES  failures $F_ORT_FAIL"
+  echo "  p50 <= 20 ms: $(verdict "$F_OURS_P50 <= 20")   faster than Orthanc (p50): $(verdict "$F_OURS_P50 < $F_ORT_P50")"
+fi
+echo
+echo "total run time: $SECONDS s; load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
