@@ -77,6 +77,11 @@ public static class NodeHostBuilder
         s.AddOptions<IndexOptions>()
             .Configure<IOptions<NodeOptions>>((i, node) => ConfigureIndex(i, node.Value))
             .Bind(config.GetSection("Index"))
+            // Fast mode acknowledges before data is on disk; the index commit need not be either (WAL keeps it consistent).
+            .PostConfigure<IOptions<FileStoreOptions>>((i, storage) =>
+            {
+                if (storage.Value.FastMode && config["Index:SqliteSynchronous"] is null) i.SqliteSynchronous = "NORMAL";
+            })
             .ValidateOnStart();
         s.AddSingleton<FileSyncQueue>();
         s.AddHostedService<BackgroundFlusher>();
