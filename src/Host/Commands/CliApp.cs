@@ -10,6 +10,9 @@ public static class CliApp
         var root = new RootCommand("EdgeCancer: a DICOM AI node for CT (archive, inference, viewer)");
         root.Subcommands.Add(DumpCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
     }
