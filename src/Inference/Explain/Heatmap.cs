@@ -1,5 +1,3 @@
-using EdgeCancer.Inference.Preprocessing;
-
 namespace EdgeCancer.Inference.Explain;
 
 /// <summary>
@@ -43,12 +41,5 @@ public sealed record Heatmap(
         for (int r = Math.Max(0, row0); r < Math.Min(Rows, row1); r++)
             for (int c = Math.Max(0, column0); c < Math.Min(Columns, column1); c++) { sum += Values[r * Columns + c]; n++; }
         return n == 0 ? double.NaN : sum / n;
-    }
-
-    internal static float[] ToImageSize(float[] map, int size, int rows, int columns)
-    {
-        var values = new float[rows * columns];
-        Resize.Bilinear(map, size, size, values, rows, columns);
-        return values;
     }
 }

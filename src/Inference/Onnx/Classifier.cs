@@ -38,40 +38,63 @@ public sealed class Classifier(IModelProvider models, DicomCodecRegistry? codecs
     /// <summary>The results of every model in <paramref name="set"/> for an image already in HU.</summary>
     public static IReadOnlyList<ModelPrediction> Predict(ModelSet set, HuImage image)
     {
-        var tensors = new Dictionary<string, float[]>();
+        var channels = new Dictionary<string, float[][]>();
         var features = new Dictionary<string, float[]>();
         var results = new List<ModelPrediction>(set.Classifiers.Count);
         foreach (var model in set.Classifiers)
         {
             var spec = model.Manifest.Preprocessing!;
-            if (!tensors.TryGetValue(spec.Key, out var tensor)) tensors[spec.Key] = tensor = ImageTensor.FromHu(image, spec);
-            results.Add(PredictTensor(set, model, tensor, features));
+            string windows = string.Join("|", spec.Windows);
+            if (!channels.TryGetValue(windows, out var c)) channels[windows] = c = ImageTensor.Window(image, spec);
+            results.Add(PredictChannels(set, model, c, image.Rows, image.Columns, features));
         }
         return results;
     }
 
-    /// <summary>Runs one model on a prepared image tensor; <paramref name="featureCache"/> (keyed by backbone and tensor) avoids repeated backbone passes.</summary>
-    public static ModelPrediction PredictTensor(ModelSet set, LoadedModel model, float[] tensor, Dictionary<string, float[]>? featureCache = null)
+    /// <summary>
+    /// Runs one model on windowed channels (R, G, B at the image's size); <paramref name="featureCache"/> (keyed by
+    /// backbone and preprocessing) avoids repeated backbone passes for heads that share them.
+    /// </summary>
+    public static ModelPrediction PredictChannels(ModelSet set, LoadedModel model, float[][] channels, int rows, int columns, Dictionary<string, float[]>? featureCache = null)
     {
+        var spec = model.Manifest.Preprocessing!;
         var input = model.Manifest.Input;
         float[] output;
         if (model.Manifest.Backbone is null)
         {
+            var tensor = ImageTensor.TensorsFromChannels(channels, rows, columns, spec)[0];
             output = OnnxRunner.Run(model.Session, input.Name, tensor, ImageShape(model.Manifest), model.Manifest.Output.Name);
         }
         else
         {
             var backbone = set.BackboneOf(model);
-            string key = $"{backbone.Name}/{backbone.Version}/{model.Manifest.Preprocessing!.Key}";
+            string key = $"{backbone.Name}/{backbone.Version}/{spec.Key}";
             if (featureCache is null || !featureCache.TryGetValue(key, out var f))
             {
-                f = Features(backbone, tensor);
+                f = ModelFeatures(backbone, channels, rows, columns, spec);
                 featureCache?.Add(key, f);
             }
             output = OnnxRunner.Run(model.Session, input.Name, f, [1, f.Length], model.Manifest.Output.Name);
         }
         return HeadOutput.Interpret(model, output);
     }
+
+    /// <summary>The features a head with <paramref name="spec"/> reads: the backbone's output for the image, or its element-wise maximum over the tiles.</summary>
+    public static float[] ModelFeatures(LoadedModel backbone, float[][] channels, int rows, int columns, PreprocessingSpec spec)
+    {
+        float[]? pooled = null;
+        foreach (var tensor in ImageTensor.TensorsFromChannels(channels, rows, columns, spec))
+        {
+            var f = Features(backbone, tensor);
+            if (pooled is null) pooled = f;
+            else for (int i = 0; i < f.Length; i++) pooled[i] = Math.Max(pooled[i], f[i]);
+        }
+        return pooled!;
+    }
+
+    /// <inheritdoc cref="ModelFeatures(LoadedModel, float[][], int, int, PreprocessingSpec)"/>
+    public static float[] ModelFeatures(LoadedModel backbone, HuImage image, PreprocessingSpec spec) =>
+        ModelFeatures(backbone, ImageTensor.Window(image, spec), image.Rows, image.Columns, spec);
 
     /// <summary>The backbone's feature vector for an image tensor.</summary>
     public static float[] Features(LoadedModel backbone, float[] tensor) =>

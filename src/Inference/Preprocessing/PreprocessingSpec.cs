@@ -22,14 +22,21 @@ public sealed record CtWindow(string Name, double Center, double Width)
 /// <param name="ChannelOrder"><c>RGB</c> or <c>BGR</c>: the order of the planes in the tensor.</param>
 /// <param name="Mean">Subtracted from each channel, given in RGB order (R, G, B).</param>
 /// <param name="MinimumSize">Images with fewer rows or columns are not analysed.</param>
+/// <param name="Tiles">Tiles per side: 1 = the whole image; 2 = four overlapping crops (each 60 % of the image's
+/// width and height), each resized to <see cref="Size"/> and passed through the backbone, their features max-pooled.
+/// Small findings then cover four times more of the network's field.</param>
 public sealed record PreprocessingSpec(
     IReadOnlyList<string> Modalities,
     IReadOnlyList<CtWindow> Windows,
     int Size,
     string ChannelOrder,
     IReadOnlyList<double> Mean,
-    int MinimumSize = 32)
+    int MinimumSize = 32,
+    int Tiles = 1)
 {
+    /// <summary>Fraction of the image's width and height one tile covers when <see cref="Tiles"/> is 2.</summary>
+    public const double TileFraction = 0.6;
+
     /// <summary>Lung, mediastinum and bone windows as R, G, B at 224, BGR planes minus the ImageNet mean (ResNet18 from ML.NET's featurizer package).</summary>
     public static PreprocessingSpec ResNet18Ct { get; } = new(
         ["CT"], [CtWindow.Lung, CtWindow.Mediastinum, CtWindow.Bone], 224, "BGR", [123.15, 115.90, 103.06]);
@@ -42,11 +49,12 @@ public sealed record PreprocessingSpec(
             if (!(w.Width > 0) || !double.IsFinite(w.Center)) throw new InvalidDataException($"{where}: window \"{w.Name}\" needs a finite center and a positive width.");
         if (Size is < 8 or > 2048) throw new InvalidDataException($"{where}: preprocessing.size must be 8–2048 (was {Size}).");
         if (ChannelOrder is not ("RGB" or "BGR")) throw new InvalidDataException($"{where}: preprocessing.channelOrder must be RGB or BGR (was {ChannelOrder}).");
+        if (Tiles is not (1 or 2)) throw new InvalidDataException($"{where}: preprocessing.tiles must be 1 or 2 (was {Tiles}).");
         if (Mean.Count != 3) throw new InvalidDataException($"{where}: preprocessing.mean must hold 3 values (R, G, B), found {Mean.Count}.");
     }
 
     /// <summary>A key equal for specs that produce the same tensor (heads with equal keys share one backbone pass).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string Key => string.Join("|", Modalities) + ";" + string.Join("|", Windows.Select(w => FormattableString.Invariant($"{w.Center}/{w.Width}")))
-        + FormattableString.Invariant($";{Size};{ChannelOrder};{Mean[0]},{Mean[1]},{Mean[2]};{MinimumSize}");
+        + FormattableString.Invariant($";{Size};{ChannelOrder};{Mean[0]},{Mean[1]},{Mean[2]};{MinimumSize}") + (Tiles == 1 ? "" : $";tiles={Tiles}");
 }

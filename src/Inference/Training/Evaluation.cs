@@ -57,10 +57,15 @@ public static class Evaluation
             return Classifier.Predict(set, samples[i].Render());
         });
 
-    /// <summary>Runs the heads of <paramref name="set"/> on backbone features computed beforehand (same order as the samples).</summary>
-    public static EvaluationReport EvaluateFeatures(ModelSet set, IReadOnlyList<TrainingSample> samples, IReadOnlyList<float[]> features) =>
+    /// <summary>Runs the heads of <paramref name="set"/> on features computed beforehand: per model name, one vector per sample (null where the model is not evaluated).</summary>
+    public static EvaluationReport EvaluateFeatures(ModelSet set, IReadOnlyList<TrainingSample> samples, IReadOnlyDictionary<string, float[]?[]> features) =>
         Evaluate(samples, i => set.Classifiers
-            .Select(m => HeadOutput.Interpret(m, OnnxRunner.Run(m.Session, m.Manifest.Input.Name, features[i], [1, features[i].Length], m.Manifest.Output.Name)))
+            .Where(m => features.TryGetValue(m.Name, out var f) && f[i] is not null)
+            .Select(m =>
+            {
+                var f = features[m.Name][i]!;
+                return HeadOutput.Interpret(m, OnnxRunner.Run(m.Session, m.Manifest.Input.Name, f, [1, f.Length], m.Manifest.Output.Name));
+            })
             .ToList());
 
     private static EvaluationReport Evaluate(IReadOnlyList<TrainingSample> samples, Func<int, IReadOnlyList<ModelPrediction>> predict)

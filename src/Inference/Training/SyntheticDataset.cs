@@ -9,17 +9,18 @@ namespace EdgeCancer.Inference.Training;
 /// <param name="SlicesPerPatient">Body-part slices drawn per patient.</param>
 /// <param name="OtherImages">"other" images (QA phantom, thighs, empty field).</param>
 /// <param name="HealthyChestPatients">Extra chest patients without lesions (healthy controls for the malignancy model).</param>
+/// <param name="ChestLesionPatients">Chest patients with at least one malignant-looking lesion (null: <paramref name="PatientsPerRegion"/>).</param>
 /// <param name="Matrix">Rows and columns of each rendered image (512 like the CT scans analysed).</param>
-public sealed record SyntheticDatasetOptions(long Seed, int PatientsPerRegion, int SlicesPerPatient, int OtherImages, int HealthyChestPatients, int Matrix = 512)
+public sealed record SyntheticDatasetOptions(long Seed, int PatientsPerRegion, int SlicesPerPatient, int OtherImages, int HealthyChestPatients, int? ChestLesionPatients = null, int Matrix = 512)
 {
     /// <summary>The training set of the shipped models.</summary>
-    public static SyntheticDatasetOptions Train { get; } = new(1001, 16, 6, 96, 8);
+    public static SyntheticDatasetOptions Train { get; } = new(1001, 16, 6, 96, 8, ChestLesionPatients: 48);
 
     /// <summary>The held-out set of the shipped models (another seed: never seen in training).</summary>
-    public static SyntheticDatasetOptions HeldOut { get; } = new(2002, 8, 6, 48, 4);
+    public static SyntheticDatasetOptions HeldOut { get; } = new(2002, 8, 6, 48, 4, ChestLesionPatients: 16);
 
     /// <summary>A quick held-out subset for tests.</summary>
-    public static SyntheticDatasetOptions HeldOutSmall { get; } = new(2002, 3, 3, 9, 1);
+    public static SyntheticDatasetOptions HeldOutSmall { get; } = new(2002, 3, 3, 9, 1, ChestLesionPatients: 4);
 }
 
 /// <summary>
@@ -41,7 +42,7 @@ public static class SyntheticDataset
         var samples = new List<TrainingSample>();
         var regions = new (BodyRegionChoice Choice, string Label, LesionMode Lesions, int Patients)[]
         {
-            (BodyRegionChoice.Chest, "chest", LesionMode.Always, o.PatientsPerRegion),
+            (BodyRegionChoice.Chest, "chest", LesionMode.Always, o.ChestLesionPatients ?? o.PatientsPerRegion),
             (BodyRegionChoice.Chest, "chest", LesionMode.None, o.HealthyChestPatients),
             (BodyRegionChoice.Head, "head", LesionMode.None, o.PatientsPerRegion),
             (BodyRegionChoice.Abdomen, "abdomen", LesionMode.Auto, o.PatientsPerRegion),

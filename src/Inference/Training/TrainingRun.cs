@@ -41,24 +41,28 @@ public static class TrainingRun
         var activation = registry.Activate(BackboneSetup.Name, BackboneSetup.Version);
         if (!activation.IsValid) throw new ModelRejectedException(activation);
         var spec = PreprocessingSpec.ResNet18Ct;
+        var tiledSpec = spec with { Tiles = 2 };
         var backboneRef = new BackboneReference(BackboneSetup.Name, BackboneSetup.Version, backboneManifest.OnnxFile.Sha256);
 
         var train = SyntheticDataset.Build(o.Train);
         var heldOut = SyntheticDataset.Build(o.HeldOut);
         log?.Report($"training set: {train.Count} images (seed {o.Train.Seed}); held-out set: {heldOut.Count} images (seed {o.HeldOut.Seed})");
 
-        float[][] features, heldOutFeatures;
+        float[]?[] features, heldOutFeatures, tiled, heldOutTiled;
         var cache = new FeatureCache(o.FeatureCacheDirectory, backboneManifest.OnnxFile.Sha256, spec.Key);
+        var tiledCache = new FeatureCache(o.FeatureCacheDirectory, backboneManifest.OnnxFile.Sha256, tiledSpec.Key);
         using (var backbone = registry.Load(BackboneSetup.Name, BackboneSetup.Version))
         {
-            features = ExtractFeatures(backbone, train, spec, cache, "training", log, watch, ct);
-            heldOutFeatures = ExtractFeatures(backbone, heldOut, spec, cache, "held-out", log, watch, ct);
+            features = ExtractFeatures(backbone, train, spec, cache, "training", _ => true, log, watch, ct);
+            heldOutFeatures = ExtractFeatures(backbone, heldOut, spec, cache, "held-out", _ => true, log, watch, ct);
+            tiled = ExtractFeatures(backbone, train, tiledSpec, tiledCache, "training (tiled)", s => s.Malignant is not null, log, watch, ct);
+            heldOutTiled = ExtractFeatures(backbone, heldOut, tiledSpec, tiledCache, "held-out (tiled)", s => s.Malignant is not null, log, watch, ct);
         }
 
         var bodyLabels = train.Select(s => Array.IndexOf(BodyPartLabels, s.BodyPart)).ToList();
-        var body = HeadTrainer.TrainMulticlass(features, bodyLabels, BodyPartLabels.Length, o.Seed);
+        var body = HeadTrainer.TrainMulticlass(features!, bodyLabels, BodyPartLabels.Length, o.Seed);
         var malignantIdx = Enumerable.Range(0, train.Count).Where(i => train[i].Malignant is not null).ToList();
-        var malignancy = HeadTrainer.TrainBinary(malignantIdx.Select(i => features[i]).ToList(), malignantIdx.Select(i => train[i].Malignant!.Value).ToList(), o.Seed);
+        var malignancy = HeadTrainer.TrainBinary(malignantIdx.Select(i => tiled[i]!).ToList(), malignantIdx.Select(i => train[i].Malignant!.Value).ToList(), o.Seed);
         log?.Report($"trained heads ({watch.Elapsed.TotalSeconds:0} s)");
 
         string data = $"Synthetic axial CT phantoms from the EdgeCancer generator (`edgecancer synth`: analytic ellipse anatomy in HU, 512×512, {SyntheticDataset.SeriesSlices}-slice series, Gaussian noise with per-patient dose variation 0.5–2×), plus \"other\" sections (water QA phantom with inserts, thighs, near-empty field). ";
@@ -67,7 +71,7 @@ public static class TrainingRun
             data + $"Per patient {o.Train.SlicesPerPatient} slices spread over the series; chest patients carry malignant-looking lesions, half the abdomen patients lesions.",
             "Routing and sanity checks in a demonstration pipeline (which images the chest model should look at). Demonstration model trained on synthetic phantoms; not for clinical use.",
             new Dictionary<string, double>(), train, heldOut, s => s.BodyPart);
-        var malignancyManifest = WriteHead(registry, o, "chest-malignancy", ModelTask.BinaryClassification, ["no-suspicious-lesion", "suspected-malignancy"], malignancy, backboneRef, spec,
+        var malignancyManifest = WriteHead(registry, o, "chest-malignancy", ModelTask.BinaryClassification, ["no-suspicious-lesion", "suspected-malignancy"], malignancy, backboneRef, tiledSpec,
             "Probability that one axial chest CT image shows a malignant-looking lung lesion (spiculated or lobulated solid nodule, part-solid or ground-glass nodule, mass).",
             data + $"Positives: chest slices through a malignant-looking lesion whose section is at least {SyntheticDataset.VisibleSectionMm} mm; negatives: chest slices that cut no lesion at all (slices through benign lesions or a lesion's edge are not used).",
             "Demonstrating per-image AI results, structured reports and heatmaps on chest CT. Demonstration model trained on synthetic phantoms; not for clinical use: it must never inform a diagnosis.",
@@ -77,7 +81,7 @@ public static class TrainingRun
         // Evaluate exactly what ships: load the written heads through the registry.
         EvaluationReport report;
         using (var set = LoadSet(registry, o.Version))
-            report = Evaluation.EvaluateFeatures(set.Models, heldOut, heldOutFeatures);
+            report = Evaluation.EvaluateFeatures(set.Models, heldOut, new Dictionary<string, float[]?[]> { ["body-part"] = heldOutFeatures, ["chest-malignancy"] = heldOutTiled });
         log?.Report($"evaluated held-out set ({watch.Elapsed.TotalSeconds:0} s)");
 
         bodyManifest = Finish(registry, bodyManifest with
@@ -149,14 +153,15 @@ public static class TrainingRun
         return manifest;
     }
 
-    private static float[][] ExtractFeatures(LoadedModel backbone, IReadOnlyList<TrainingSample> samples, PreprocessingSpec spec, FeatureCache cache, string what, IProgress<string>? log, Stopwatch watch, CancellationToken ct)
+    private static float[]?[] ExtractFeatures(LoadedModel backbone, IReadOnlyList<TrainingSample> samples, PreprocessingSpec spec, FeatureCache cache, string what, Func<TrainingSample, bool> wanted, IProgress<string>? log, Stopwatch watch, CancellationToken ct)
     {
-        var features = new float[samples.Count][];
+        var features = new float[]?[samples.Count];
         for (int i = 0; i < samples.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
             var sample = samples[i];
-            features[i] = cache.GetOrCompute(sample.Id, () => Classifier.Features(backbone, ImageTensor.FromHu(sample.Render(), spec)));
+            if (!wanted(sample)) continue;
+            features[i] = cache.GetOrCompute(sample.Id, () => Classifier.ModelFeatures(backbone, sample.Render(), spec));
             if ((i + 1) % 100 == 0) log?.Report($"{what} features {i + 1}/{samples.Count} ({watch.Elapsed.TotalSeconds:0} s)");
         }
         return features;

@@ -40,7 +40,7 @@ public sealed class NotAnalysedTests
         var file = SyntheticImages.Slice(SyntheticImages.Phantom(BodyRegionChoice.Chest), 10);
         file.Dataset.AddOrUpdate(DicomTags.Rows, (ushort)1);
         file.Dataset.AddOrUpdate(DicomTags.Columns, (ushort)1);
-        file.Dataset.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OW, [0x10, 0x00]);
+        file.Dataset.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OW, new byte[] { 0x10, 0x00 });
         Assert.That(Reason(file), Is.EqualTo("image is 1×1 pixels; at least 32×32 is needed"));
     }
 
