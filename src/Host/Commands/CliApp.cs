@@ -16,6 +16,9 @@ public static class CliApp
         root.Subcommands.Add(FindCommand.Create());
         root.Subcommands.Add(MoveCommand.Create());
         root.Subcommands.Add(GetCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
     }
