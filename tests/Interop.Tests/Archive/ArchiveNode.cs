@@ -5,6 +5,7 @@ using EdgeCancer.Scp.Services;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeCancer.Interop.Tests.Archive;
 
@@ -33,7 +34,11 @@ internal sealed class ArchiveNode : IAsyncDisposable
     {
         data ??= Directory.CreateTempSubdirectory("ec-archive-").FullName;
         int port = FreePort();
-        var host = NodeHostBuilder.Build(new ServeArguments(data, port, null, AETitle, null, null, null, false, null), configure);
+        var host = NodeHostBuilder.Build(new ServeArguments(data, port, null, AETitle, null, null, null, false, null), s =>
+        {
+            s.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning)); // keep test output to what matters
+            configure?.Invoke(s);
+        });
         await host.StartAsync();
         await host.Services.GetRequiredService<DicomNodeService>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
         return new ArchiveNode(host, data, port);
