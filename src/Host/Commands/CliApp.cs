@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(FindCommand.Create());
         root.Subcommands.Add(MoveCommand.Create());
         root.Subcommands.Add(GetCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
     }

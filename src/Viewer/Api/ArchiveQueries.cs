@@ -61,8 +61,22 @@ public sealed class ArchiveQueries(SqlArchiveIndex index)
         public string? AccessionNumber { get; init; }
     }
 
-    private sealed record Count(string Study, string? K, long N);
-    private sealed record AiAggregate(string Study, double? MaxMalignancy, long Done, long Failed);
+    // Init-only properties, not positional records: SQLite reports a column's type per value (NULL, INTEGER), and
+    // Dapper converts values only when it binds by property.
+    private sealed record Count
+    {
+        public string Study { get; init; } = "";
+        public string? K { get; init; }
+        public long N { get; init; }
+    }
+
+    private sealed record AiAggregate
+    {
+        public string Study { get; init; } = "";
+        public double? MaxMalignancy { get; init; }
+        public long Done { get; init; }
+        public long Failed { get; init; }
+    }
 
     public async Task<IReadOnlyList<WorklistStudy>> WorklistAsync(WorklistQuery q, CancellationToken ct)
     {
