@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
     }
