@@ -19,11 +19,17 @@ public static class ServeCommand
         var logFormat = new Option<string?>("--log-format") { Description = "console log format: text | json" };
         var fast = new Option<bool?>("--fast") { Description = "acknowledge C-STORE after the write and fsync in the background (as storescp does)" };
         var bind = new Option<string?>("--bind") { Description = "address to listen on (default 127.0.0.1; beyond loopback only AEs in the remote AE table may call)" };
-        var cmd = new Command("serve", "Run the node: DICOM archive (C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET)") { data, dicomPort, httpPort, ae, db, config, logFormat, fast, bind };
+        var roles = new Option<string>("--roles") { Description = "roles of this process: scp, worker, viewer (comma-separated)", DefaultValueFactory = _ => NodeRoles.All };
+        var models = new Option<string?>("--models") { Description = "model registry folder (default ./models)" };
+        var cmd = new Command("serve", "Run the node: DICOM archive (C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET), inference worker and web viewer") { data, dicomPort, httpPort, ae, db, config, logFormat, fast, bind, roles, models };
         cmd.SetAction(async (parse, ct) =>
         {
             var args = new ServeArguments(parse.GetValue(data), parse.GetValue(dicomPort), parse.GetValue(httpPort), parse.GetValue(ae),
-                parse.GetValue(db), parse.GetValue(config), parse.GetValue(logFormat), parse.GetValue(fast), parse.GetValue(bind));
+                parse.GetValue(db), parse.GetValue(config), parse.GetValue(logFormat), parse.GetValue(fast), parse.GetValue(bind))
+            {
+                Roles = parse.GetResult(roles) is { Implicit: false } || Environment.GetEnvironmentVariable("EDGECANCER_Node__Roles") is null ? parse.GetValue(roles) : null,
+                Models = parse.GetValue(models),
+            };
             try
             {
                 using var host = NodeHostBuilder.Build(args);

@@ -2,6 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using EdgeCancer.Scp.Index;
 using EdgeCancer.Scp.Services;
 using EdgeCancer.Scp.Storage;
+using EdgeCancer.Inference.Pipeline;
+using EdgeCancer.Viewer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +16,14 @@ using Microsoft.Extensions.Options;
 namespace EdgeCancer.Host.Serve;
 
 /// <summary>Settings given on the command line of <c>edgecancer serve</c>; each overrides config file and environment.</summary>
-public sealed record ServeArguments(string? Data, int? DicomPort, int? HttpPort, string? AETitle, string? Db, string? ConfigFile, string? LogFormat, bool? FastMode, string? Bind);
+public sealed record ServeArguments(string? Data, int? DicomPort, int? HttpPort, string? AETitle, string? Db, string? ConfigFile, string? LogFormat, bool? FastMode, string? Bind)
+{
+    /// <summary>Roles to run, comma-separated: scp, worker, viewer (Node:Roles; default scp when neither is given).</summary>
+    public string? Roles { get; init; }
+
+    /// <summary>Models folder (Node:Models).</summary>
+    public string? Models { get; init; }
+}
 
 /// <summary>Node-wide settings (config section <c>Node</c>).</summary>
 public sealed class NodeOptions
@@ -23,6 +35,12 @@ public sealed class NodeOptions
     /// <summary>Web port (Node:HttpPort), for the viewer role.</summary>
     [Range(1, 65535, ErrorMessage = "Node:HttpPort must be between 1 and 65535.")]
     public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Roles of this process (Node:Roles): any of scp, worker, viewer.</summary>
+    public string Roles { get; set; } = "scp";
+
+    /// <summary>Model registry folder (Node:Models) for the worker role.</summary>
+    public string Models { get; set; } = "./models";
 
     /// <summary>Index database (Node:Db): <c>sqlite</c> (default, in the data folder), <c>sqlite:PATH</c>, or <c>postgres:CONNECTION-STRING</c>.</summary>
     public string Db { get; set; } = "sqlite";
@@ -38,8 +56,8 @@ public static class NodeHostBuilder
     /// <summary>Builds the host for the given arguments.</summary>
     public static IHost Build(ServeArguments args, Action<IServiceCollection>? configure = null)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var config = builder.Configuration;
+        // Configuration first: the roles decide which kind of host is built.
+        var config = new ConfigurationManager();
         var configFile = args.ConfigFile ?? (File.Exists("edgecancer.json") ? "edgecancer.json" : null);
         if (configFile is not null)
         {
@@ -55,16 +73,41 @@ public static class NodeHostBuilder
         if (args.AETitle is not null) overrides["Dicom:AETitle"] = args.AETitle;
         if (args.Bind is not null) overrides["Dicom:BindAddress"] = args.Bind;
         if (args.FastMode is not null) overrides["Storage:FastMode"] = args.FastMode.Value ? "true" : "false";
+        if (args.Roles is not null) overrides["Node:Roles"] = args.Roles;
+        if (args.Models is not null) overrides["Node:Models"] = args.Models;
         config.AddInMemoryCollection(overrides);
 
+        var roles = NodeRoles.Parse(config["Node:Roles"] ?? "scp");
+        IHostApplicationBuilder builder;
+        WebApplicationBuilder? web = null;
+        if (roles.Viewer)
+        {
+            web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            web.Configuration.Sources.Clear();
+            web.Configuration.AddConfiguration(config);
+            var httpPort = config.GetValue<int?>("Node:HttpPort") ?? 8080;
+            var bind = config["Dicom:BindAddress"] ?? "127.0.0.1";
+            web.WebHost.UseUrls($"http://{(bind.Contains(':') ? "[" + bind + "]" : bind)}:{httpPort}");
+            builder = web;
+        }
+        else
+        {
+            var generic = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = AppContext.BaseDirectory });
+            generic.Configuration.AddConfiguration(config);
+            builder = generic;
+        }
+        var configuration = builder.Configuration;
+
         builder.Logging.ClearProviders();
-        builder.Logging.AddConfiguration(config.GetSection("Logging"));
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
         if (string.Equals(args.LogFormat ?? config["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
             builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "O"; });
         else
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 
         var s = builder.Services;
+        s.AddSingleton(roles);
+        s.AddHostedService<IndexInitializer>();
         s.AddOptions<NodeOptions>().Bind(config.GetSection("Node")).ValidateDataAnnotations().ValidateOnStart();
         s.AddOptions<DicomNodeOptions>().Bind(config.GetSection("Dicom")).ValidateDataAnnotations()
             .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "Dicom:BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0.")
@@ -90,10 +133,20 @@ public static class NodeHostBuilder
         s.AddSingleton<IArchiveIndex>(sp => sp.GetRequiredService<SqlArchiveIndex>());
         s.AddSingleton<ArchiveServiceOptions>();
         s.AddSingleton<DicomNodeService>();
-        s.AddHostedService(sp => sp.GetRequiredService<DicomNodeService>());
+        if (roles.Scp) s.AddHostedService(sp => sp.GetRequiredService<DicomNodeService>());
+        s.AddSingleton<ArchiveWriter>();
+        s.AddSingleton(sp => new AiResultStore(sp.GetRequiredService<SqlArchiveIndex>()));
+        s.AddOptions<InferenceOptions>().Bind(config.GetSection("Inference")).ValidateDataAnnotations().ValidateOnStart();
+        if (roles.Worker) WorkerRole.Add(s);
+        if (roles.Viewer) s.AddEdgeCancerViewer(configuration);
         s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         configure?.Invoke(s);
-        return builder.Build();
+        if (web is null) return ((HostApplicationBuilder)builder).Build();
+        s.AddHostedService<ViewerInitializer>();
+        var app = web.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapEdgeCancerViewer();
+        return app;
     }
 
     private static void ConfigureIndex(IndexOptions index, NodeOptions node)
