@@ -24,6 +24,8 @@ public static class ModelCard
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Task: {m.Task.ToString()}; labels: {string.Join(", ", m.Labels)}.");
         if (m.Thresholds.Count > 0)
             sb.AppendLine(CultureInfo.InvariantCulture, $"- Thresholds: {string.Join(", ", m.Thresholds.Select(kv => FormattableString.Invariant($"{kv.Key} ≥ {kv.Value:0.00}")))}.");
+        if (m.AppliesTo is { } gate)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- Runs only on images that `{gate.Model}` labels `{gate.Label}`.");
         if (m.Backbone is { } bb)
             sb.AppendLine(CultureInfo.InvariantCulture, $"- Architecture: frozen ImageNet ResNet18 backbone (`{bb.Name}` {bb.Version}, sha256 `{bb.Sha256}`) → 512 features → {t?.Trainer}, exported to ONNX (`{m.OnnxFile.Path}`, sha256 `{m.OnnxFile.Sha256}`).");
         if (m.Preprocessing is { } p)
