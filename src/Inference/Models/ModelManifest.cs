@@ -43,6 +43,9 @@ public sealed record ModelManifest
     /// <summary>For a head on a shared feature extractor: the backbone whose output is this model's input. Null when the model reads the image itself.</summary>
     public BackboneReference? Backbone { get; init; }
 
+    /// <summary>When set, the model runs only on images another model labels so (the malignancy head only on chest images).</summary>
+    public ModelGate? AppliesTo { get; init; }
+
     /// <summary>How a DICOM image becomes the image tensor (of this model, or of its backbone). Null for a backbone manifest (its heads say).</summary>
     public PreprocessingSpec? Preprocessing { get; init; }
 
@@ -130,6 +133,9 @@ public sealed record ModelOutput(string Name, OutputKind Kind, IReadOnlyList<lon
     /// <summary>Values per image (product of the dimensions after the batch), or null when the shape is not given.</summary>
     public long? ValuesPerImage => Shape is { Count: > 1 } s ? s.Skip(1).Aggregate(1L, (a, b) => a * b) : null;
 }
+
+/// <summary>A condition on another model's result: <paramref name="Model"/> must predict <paramref name="Label"/>.</summary>
+public sealed record ModelGate(string Model, string Label);
 
 /// <summary>The backbone a head sits on.</summary>
 /// <param name="Name">Backbone model name in the registry.</param>

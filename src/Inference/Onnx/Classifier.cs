@@ -35,14 +35,20 @@ public sealed class Classifier(IModelProvider models, DicomCodecRegistry? codecs
         return new ImagePrediction(sop, null, Predict(set, image));
     }
 
-    /// <summary>The results of every model in <paramref name="set"/> for an image already in HU.</summary>
+    /// <summary>
+    /// The results of every model in <paramref name="set"/> for an image already in HU. A model with
+    /// <see cref="ModelManifest.AppliesTo"/> runs only when the named model gave the named label (and not at all when
+    /// that model is not in the set).
+    /// </summary>
     public static IReadOnlyList<ModelPrediction> Predict(ModelSet set, HuImage image)
     {
         var channels = new Dictionary<string, float[][]>();
         var features = new Dictionary<string, float[]>();
         var results = new List<ModelPrediction>(set.Classifiers.Count);
-        foreach (var model in set.Classifiers)
+        // Ungated models first, so gates can be checked against their results.
+        foreach (var model in set.Classifiers.OrderBy(m => m.Manifest.AppliesTo is null ? 0 : 1))
         {
+            if (model.Manifest.AppliesTo is { } gate && results.FirstOrDefault(r => r.Model == gate.Model)?.Label != gate.Label) continue;
             var spec = model.Manifest.Preprocessing!;
             string windows = string.Join("|", spec.Windows);
             if (!channels.TryGetValue(windows, out var c)) channels[windows] = c = ImageTensor.Window(image, spec);

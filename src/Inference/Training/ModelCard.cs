@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EdgeCancer.Inference.Models;
+using EdgeCancer.Inference.Preprocessing;
 
 namespace EdgeCancer.Inference.Training;
 
@@ -24,10 +25,12 @@ public static class ModelCard
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Task: {m.Task.ToString()}; labels: {string.Join(", ", m.Labels)}.");
         if (m.Thresholds.Count > 0)
             sb.AppendLine(CultureInfo.InvariantCulture, $"- Thresholds: {string.Join(", ", m.Thresholds.Select(kv => FormattableString.Invariant($"{kv.Key} ≥ {kv.Value:0.00}")))}.");
+        if (m.AppliesTo is { } gate)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- Runs only on images that `{gate.Model}` labels `{gate.Label}`.");
         if (m.Backbone is { } bb)
             sb.AppendLine(CultureInfo.InvariantCulture, $"- Architecture: frozen ImageNet ResNet18 backbone (`{bb.Name}` {bb.Version}, sha256 `{bb.Sha256}`) → 512 features → {t?.Trainer}, exported to ONNX (`{m.OnnxFile.Path}`, sha256 `{m.OnnxFile.Sha256}`).");
         if (m.Preprocessing is { } p)
-            sb.AppendLine(CultureInfo.InvariantCulture, $"- Input: {string.Join("/", p.Modalities)} images; stored values → HU (Rescale Slope/Intercept) → windows {string.Join(", ", p.Windows.Select(w => FormattableString.Invariant($"{w.Name} {w.Center}/{w.Width}")))} as R, G, B (0–255) → bilinear {p.Size}×{p.Size} → minus ImageNet mean, {p.ChannelOrder} planes. Images smaller than {p.MinimumSize}×{p.MinimumSize}, colour, non-{string.Join("/", p.Modalities)}, without pixel data or in a transfer syntax without a decoder are reported \"not analysed\" with the reason.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- Input: {string.Join("/", p.Modalities)} images; stored values → HU (Rescale Slope/Intercept) → windows {string.Join(", ", p.Windows.Select(w => FormattableString.Invariant($"{w.Name} {w.Center}/{w.Width}")))} as R, G, B (0–255) → {(p.Tiles == 1 ? "" : $"four overlapping tiles (each {PreprocessingSpec.TileFraction:P0} of the image's width and height), each ")}bilinear {p.Size}×{p.Size} → minus ImageNet mean, {p.ChannelOrder} planes{(p.Tiles == 1 ? "" : "; backbone features max-pooled over the tiles (four backbone passes per image)")}. Images smaller than {p.MinimumSize}×{p.MinimumSize}, colour, non-{string.Join("/", p.Modalities)}, without pixel data or in a transfer syntax without a decoder are reported \"not analysed\" with the reason.");
         sb.AppendLine();
         if (t is not null)
         {
@@ -41,6 +44,10 @@ public static class ModelCard
         }
         sb.AppendLine("## Held-out metrics");
         foreach (var (k, v) in m.Metrics) sb.AppendLine(CultureInfo.InvariantCulture, $"- {k}: {v:0.000}");
+        if (m.Metrics.TryGetValue("heldOutAuc", out double auc))
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- Target of issue 4: AUC ≥ {EvaluationReport.AucTarget:0.00} — **{(auc >= EvaluationReport.AucTarget ? "met" : "not met")}**.");
+        if (m.Metrics.TryGetValue("heldOutAccuracy", out double accuracy))
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- Target of issue 4: accuracy ≥ {EvaluationReport.BodyPartTarget:0.00} — **{(accuracy >= EvaluationReport.BodyPartTarget ? "met" : "not met")}**.");
         sb.AppendLine();
         sb.AppendLine("Printed again by `edgecancer train --evaluate` (re-runs the active models on the held-out set).");
         sb.AppendLine();

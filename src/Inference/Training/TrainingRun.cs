@@ -70,12 +70,12 @@ public static class TrainingRun
             "Body part of one axial CT image: chest, head, abdomen or other.",
             data + $"Per patient {o.Train.SlicesPerPatient} slices spread over the series; chest patients carry malignant-looking lesions, half the abdomen patients lesions.",
             "Routing and sanity checks in a demonstration pipeline (which images the chest model should look at). Demonstration model trained on synthetic phantoms; not for clinical use.",
-            new Dictionary<string, double>(), train, heldOut, s => s.BodyPart);
+            new Dictionary<string, double>(), null, train, heldOut, s => s.BodyPart);
         var malignancyManifest = WriteHead(registry, o, "chest-malignancy", ModelTask.BinaryClassification, ["no-suspicious-lesion", "suspected-malignancy"], malignancy, backboneRef, tiledSpec,
             "Probability that one axial chest CT image shows a malignant-looking lung lesion (spiculated or lobulated solid nodule, part-solid or ground-glass nodule, mass).",
             data + $"Positives: chest slices through a malignant-looking lesion whose section is at least {SyntheticDataset.VisibleSectionMm} mm; negatives: chest slices that cut no lesion at all (slices through benign lesions or a lesion's edge are not used).",
             "Demonstrating per-image AI results, structured reports and heatmaps on chest CT. Demonstration model trained on synthetic phantoms; not for clinical use: it must never inform a diagnosis.",
-            new Dictionary<string, double> { ["malignant"] = 0.5 }, train.Where(s => s.Malignant is not null).ToList(), heldOut.Where(s => s.Malignant is not null).ToList(),
+            new Dictionary<string, double> { ["malignant"] = 0.5 }, new ModelGate("body-part", "chest"), train.Where(s => s.Malignant is not null).ToList(), heldOut.Where(s => s.Malignant is not null).ToList(),
             s => s.Malignant == true ? "suspected-malignancy" : "no-suspicious-lesion");
 
         // Evaluate exactly what ships: load the written heads through the registry.
@@ -114,7 +114,7 @@ public static class TrainingRun
 
     private static ModelManifest WriteHead(ModelRegistry registry, TrainingOptions o, string name, ModelTask task, IReadOnlyList<string> labels,
         HeadTrainer.ExportedHead head, BackboneReference backbone, PreprocessingSpec spec, string description, string data, string intendedUse,
-        IReadOnlyDictionary<string, double> thresholds, IReadOnlyList<TrainingSample> train, IReadOnlyList<TrainingSample> heldOut, Func<TrainingSample, string> label)
+        IReadOnlyDictionary<string, double> thresholds, ModelGate? gate, IReadOnlyList<TrainingSample> train, IReadOnlyList<TrainingSample> heldOut, Func<TrainingSample, string> label)
     {
         string dir = registry.VersionDirectory(name, o.Version);
         Directory.CreateDirectory(dir);
@@ -144,6 +144,7 @@ public static class TrainingRun
             Backbone = backbone,
             Preprocessing = spec,
             Thresholds = thresholds,
+            AppliesTo = gate,
             Training = new TrainingDescription(data, Command, o.Train.Seed, o.HeldOut.Seed, train.Count, heldOut.Count,
                 Count(train, label), Count(heldOut, label), head.Trainer),
             IntendedUse = intendedUse,
