@@ -4,15 +4,17 @@ using System.Text;
 using System.Text.Json;
 using EdgeCancer.Viewer.Audit;
 
+using EdgeCancer.Scp.Index;
+
 namespace EdgeCancer.Viewer.Tests;
 
-[TestFixture, Category("Viewer"), NonParallelizable]
-public class AccessTests
+[TestFixture(IndexDialect.Sqlite), TestFixture(IndexDialect.PostgreSql), Category("Viewer"), NonParallelizable]
+public class AccessTests(IndexDialect dialect)
 {
     private ViewerTestHost _host = null!;
 
     [OneTimeSetUp]
-    public async Task Start() => _host = await ViewerTestHost.StartAsync();
+    public async Task Start() => _host = await ViewerTestHost.StartAsync(dialect);
 
     [OneTimeTearDown]
     public async Task Stop() => await _host.DisposeAsync();
@@ -181,14 +183,14 @@ public class AccessTests
     public async Task Audit_rows_cannot_be_updated_or_deleted()
     {
         using (await _host.SignedInAsync("drjane")) { }
-        var ex = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => _host.Index.ExecuteWriteAsync(async c =>
+        var ex = await Assert.CatchAsync<System.Data.Common.DbException>(() => _host.Index.ExecuteWriteAsync(async c =>
         {
             await using var cmd = c.CreateCommand();
             cmd.CommandText = "UPDATE audit SET action = 'tampered'";
             return await cmd.ExecuteNonQueryAsync();
         }, CancellationToken.None));
         Assert.That(ex!.Message, Does.Contain("audit is append-only"));
-        var del = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => _host.Index.ExecuteWriteAsync(async c =>
+        var del = await Assert.CatchAsync<System.Data.Common.DbException>(() => _host.Index.ExecuteWriteAsync(async c =>
         {
             await using var cmd = c.CreateCommand();
             cmd.CommandText = "DELETE FROM audit";

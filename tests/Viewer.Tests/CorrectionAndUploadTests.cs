@@ -9,15 +9,17 @@ using EdgeCancer.Dicom.StructuredReport;
 using EdgeCancer.Dicom.StructuredReport.Templates;
 using EdgeCancer.Scp.Query;
 
+using EdgeCancer.Scp.Index;
+
 namespace EdgeCancer.Viewer.Tests;
 
-[TestFixture, Category("Viewer"), NonParallelizable]
-public class CorrectionAndUploadTests
+[TestFixture(IndexDialect.Sqlite), TestFixture(IndexDialect.PostgreSql), Category("Viewer"), NonParallelizable]
+public class CorrectionAndUploadTests(IndexDialect dialect)
 {
     private ViewerTestHost _host = null!;
 
     [OneTimeSetUp]
-    public async Task Start() => _host = await ViewerTestHost.StartAsync();
+    public async Task Start() => _host = await ViewerTestHost.StartAsync(dialect);
 
     [OneTimeTearDown]
     public async Task Stop() => await _host.DisposeAsync();
