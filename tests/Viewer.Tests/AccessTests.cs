@@ -198,4 +198,28 @@ public class AccessTests(IndexDialect dialect)
         }, CancellationToken.None));
         Assert.That(del!.Message, Does.Contain("audit is append-only"));
     }
+
+    [Test]
+    public async Task First_start_creates_an_admin_whose_one_time_password_works_once_and_must_be_changed()
+    {
+        await using var fresh = await ViewerTestHost.StartAsync(dialect, seedUsers: false);
+        var password = await ViewerApp.InitializeAsync(fresh.App.Services, CancellationToken.None);
+        Assert.That(password, Is.Not.Null.And.Length.EqualTo(20));
+        Assert.That(await ViewerApp.InitializeAsync(fresh.App.Services, CancellationToken.None), Is.Null, "printed once: an admin now exists");
+
+        using var client = fresh.Client();
+        using var signIn = await ViewerTestHost.PostSignInAsync(client, "admin", password!);
+        Assert.That((await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("mustChangePassword").GetBoolean(), Is.True);
+        var token = (await client.GetFromJsonAsync<JsonElement>("/api/antiforgery")).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", token);
+        Assert.That((await client.GetAsync("/api/admin/users")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        using var weak = await client.PostAsJsonAsync("/api/account/password", new { current = password, @new = "short" });
+        Assert.That(weak.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        using var changed = await client.PostAsJsonAsync("/api/account/password", new { current = password, @new = "a much longer passphrase" });
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await changed.Content.ReadAsStringAsync());
+        // The session was renewed without the one-time flag (the anti-forgery token is bound to the user, not the session).
+        Assert.That((await client.GetAsync("/api/admin/users")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var old = await ViewerTestHost.PostSignInAsync(fresh.Client(), "admin", password!);
+        Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the one-time password no longer works");
+    }
 }

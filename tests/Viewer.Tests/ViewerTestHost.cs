@@ -42,7 +42,7 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
     public string SeriesUid => Slices[0].GetString(DicomTags.SeriesInstanceUID);
     public string SliceUid(int i) => Slices[i].GetString(DicomTags.SOPInstanceUID);
 
-    public static async Task<ViewerTestHost> StartAsync(IndexDialect dialect)
+    public static async Task<ViewerTestHost> StartAsync(IndexDialect dialect, bool seedUsers = true)
     {
         var root = Path.Combine(Path.GetTempPath(), "edgecancer-viewer-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -91,7 +91,7 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
             slices[0].GetString(DicomTags.SeriesInstanceUID), 1, analysis, srUid, CancellationToken.None);
 
         var users = app.Services.GetRequiredService<UserStore>();
-        foreach (var (name, display, role) in new[] { ("drjane", "Jane Doe", ViewerRoles.Doctor), ("tech", "Tom Tech", ViewerRoles.Technologist), ("boss", "Ada Admin", ViewerRoles.Admin) })
+        foreach (var (name, display, role) in !seedUsers ? [] : new[] { ("drjane", "Jane Doe", ViewerRoles.Doctor), ("tech", "Tom Tech", ViewerRoles.Technologist), ("boss", "Ada Admin", ViewerRoles.Admin) })
         {
             var (user, _, error) = await users.CreateAsync(name, display, role, Password, CancellationToken.None);
             Assert.That(user, Is.Not.Null, error);
