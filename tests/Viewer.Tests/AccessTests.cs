@@ -4,15 +4,17 @@ using System.Text;
 using System.Text.Json;
 using EdgeCancer.Viewer.Audit;
 
+using EdgeCancer.Scp.Index;
+
 namespace EdgeCancer.Viewer.Tests;
 
-[TestFixture, Category("Viewer"), NonParallelizable]
-public class AccessTests
+[TestFixture(IndexDialect.Sqlite), TestFixture(IndexDialect.PostgreSql), Category("Viewer"), NonParallelizable]
+public class AccessTests(IndexDialect dialect)
 {
     private ViewerTestHost _host = null!;
 
     [OneTimeSetUp]
-    public async Task Start() => _host = await ViewerTestHost.StartAsync();
+    public async Task Start() => _host = await ViewerTestHost.StartAsync(dialect);
 
     [OneTimeTearDown]
     public async Task Stop() => await _host.DisposeAsync();
@@ -181,19 +183,43 @@ public class AccessTests
     public async Task Audit_rows_cannot_be_updated_or_deleted()
     {
         using (await _host.SignedInAsync("drjane")) { }
-        var ex = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => _host.Index.ExecuteWriteAsync(async c =>
+        var ex = await Assert.CatchAsync<System.Data.Common.DbException>(() => _host.Index.ExecuteWriteAsync(async c =>
         {
             await using var cmd = c.CreateCommand();
             cmd.CommandText = "UPDATE audit SET action = 'tampered'";
             return await cmd.ExecuteNonQueryAsync();
         }, CancellationToken.None));
         Assert.That(ex!.Message, Does.Contain("audit is append-only"));
-        var del = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => _host.Index.ExecuteWriteAsync(async c =>
+        var del = await Assert.CatchAsync<System.Data.Common.DbException>(() => _host.Index.ExecuteWriteAsync(async c =>
         {
             await using var cmd = c.CreateCommand();
             cmd.CommandText = "DELETE FROM audit";
             return await cmd.ExecuteNonQueryAsync();
         }, CancellationToken.None));
         Assert.That(del!.Message, Does.Contain("audit is append-only"));
+    }
+
+    [Test]
+    public async Task First_start_creates_an_admin_whose_one_time_password_works_once_and_must_be_changed()
+    {
+        await using var fresh = await ViewerTestHost.StartAsync(dialect, seedUsers: false);
+        var password = await ViewerApp.InitializeAsync(fresh.App.Services, CancellationToken.None);
+        Assert.That(password, Is.Not.Null.And.Length.EqualTo(20));
+        Assert.That(await ViewerApp.InitializeAsync(fresh.App.Services, CancellationToken.None), Is.Null, "printed once: an admin now exists");
+
+        using var client = fresh.Client();
+        using var signIn = await ViewerTestHost.PostSignInAsync(client, "admin", password!);
+        Assert.That((await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("mustChangePassword").GetBoolean(), Is.True);
+        var token = (await client.GetFromJsonAsync<JsonElement>("/api/antiforgery")).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Add("X-CSRF-TOKEN", token);
+        Assert.That((await client.GetAsync("/api/admin/users")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        using var weak = await client.PostAsJsonAsync("/api/account/password", new { current = password, @new = "short" });
+        Assert.That(weak.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        using var changed = await client.PostAsJsonAsync("/api/account/password", new { current = password, @new = "a much longer passphrase" });
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await changed.Content.ReadAsStringAsync());
+        // The session was renewed without the one-time flag (the anti-forgery token is bound to the user, not the session).
+        Assert.That((await client.GetAsync("/api/admin/users")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var old = await ViewerTestHost.PostSignInAsync(fresh.Client(), "admin", password!);
+        Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the one-time password no longer works");
     }
 }

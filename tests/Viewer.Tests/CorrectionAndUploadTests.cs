@@ -9,15 +9,17 @@ using EdgeCancer.Dicom.StructuredReport;
 using EdgeCancer.Dicom.StructuredReport.Templates;
 using EdgeCancer.Scp.Query;
 
+using EdgeCancer.Scp.Index;
+
 namespace EdgeCancer.Viewer.Tests;
 
-[TestFixture, Category("Viewer"), NonParallelizable]
-public class CorrectionAndUploadTests
+[TestFixture(IndexDialect.Sqlite), TestFixture(IndexDialect.PostgreSql), Category("Viewer"), NonParallelizable]
+public class CorrectionAndUploadTests(IndexDialect dialect)
 {
     private ViewerTestHost _host = null!;
 
     [OneTimeSetUp]
-    public async Task Start() => _host = await ViewerTestHost.StartAsync();
+    public async Task Start() => _host = await ViewerTestHost.StartAsync(dialect);
 
     [OneTimeTearDown]
     public async Task Stop() => await _host.DisposeAsync();
@@ -199,5 +201,52 @@ public class CorrectionAndUploadTests
         using var rsp = await tech.PostAsJsonAsync("/api/echo", new { aeTitle = "NOSUCHAE" });
         Assert.That(rsp.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(await rsp.Content.ReadAsStringAsync(), Does.Contain("remote AE table"));
+    }
+
+    [Test]
+    public async Task Echo_and_send_reach_a_DCMTK_storescp_from_the_remote_AE_table()
+    {
+        const string storescp = "/usr/bin/storescp";
+        if (!File.Exists(storescp)) Assert.Fail("storescp is missing; install the Debian package dcmtk.");
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var output = Path.Combine(_host.Root, "storescp-out");
+        Directory.CreateDirectory(output);
+        using var peer = Process.Start(new ProcessStartInfo(storescp, ["-aet", "PEER", "-od", output, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
+        {
+            await _host.Index.UpsertRemoteAeAsync(new RemoteAe("PEER", "127.0.0.1", port, AeOperations.All, "DCMTK storescp"), CancellationToken.None);
+            using var tech = await _host.SignedInAsync("tech");
+            JsonElement echo = default;
+            for (int attempt = 0; attempt < 50; attempt++) // storescp needs a moment to listen
+            {
+                using var rsp = await tech.PostAsJsonAsync("/api/echo", new { aeTitle = "PEER" });
+                if (rsp.StatusCode == HttpStatusCode.OK) { echo = await rsp.Content.ReadFromJsonAsync<JsonElement>(); break; }
+                await Task.Delay(100);
+            }
+            Assert.That(echo.ValueKind, Is.EqualTo(JsonValueKind.Object), "C-ECHO to storescp never succeeded");
+            Assert.That(echo.GetProperty("success").GetBoolean(), Is.True);
+
+            long inStudy = (await FindImagesAsync()).Count;
+            using var send = await tech.PostAsJsonAsync("/api/send", new { aeTitle = "PEER", studyInstanceUid = _host.StudyUid });
+            Assert.That(send.StatusCode, Is.EqualTo(HttpStatusCode.OK), await send.Content.ReadAsStringAsync());
+            var result = await send.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That(result.GetProperty("sent").GetInt32(), Is.EqualTo(inStudy));
+            Assert.That(result.GetProperty("failed").GetInt32(), Is.Zero);
+            var received = Directory.GetFiles(output).Select(f => DicomFile.OpenHeader(f).Dataset.GetString(DicomTags.SOPInstanceUID)).Order().ToList();
+            Assert.That(received, Is.EqualTo((await FindImagesAsync()).Select(r => r.SopInstanceUid!).Order().ToList()), "storescp holds every instance of the study");
+
+            using var admin = await _host.SignedInAsync("boss");
+            var audit = await admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?user=tech&action=send");
+            Assert.That(audit[0].GetProperty("detail").GetString(), Is.EqualTo($"to PEER: {inStudy} sent, 0 failed"));
+        }
+        finally
+        {
+            peer.Kill();
+            await peer.WaitForExitAsync();
+        }
     }
 }

@@ -7,10 +7,12 @@ using EdgeCancer.Dicom;
 using EdgeCancer.Dicom.IO;
 using SkiaSharp;
 
+using EdgeCancer.Scp.Index;
+
 namespace EdgeCancer.Viewer.Tests;
 
-[TestFixture, Category("Viewer"), NonParallelizable]
-public class ImageTests
+[TestFixture(IndexDialect.Sqlite), TestFixture(IndexDialect.PostgreSql), Category("Viewer"), NonParallelizable]
+public class ImageTests(IndexDialect dialect)
 {
     private ViewerTestHost _host = null!;
     private HttpClient _tech = null!;
@@ -18,7 +20,7 @@ public class ImageTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _host = await ViewerTestHost.StartAsync();
+        _host = await ViewerTestHost.StartAsync(dialect);
         _tech = await _host.SignedInAsync("tech");
     }
 

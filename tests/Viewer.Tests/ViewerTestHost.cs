@@ -42,7 +42,7 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
     public string SeriesUid => Slices[0].GetString(DicomTags.SeriesInstanceUID);
     public string SliceUid(int i) => Slices[i].GetString(DicomTags.SOPInstanceUID);
 
-    public static async Task<ViewerTestHost> StartAsync()
+    public static async Task<ViewerTestHost> StartAsync(IndexDialect dialect, bool seedUsers = true)
     {
         var root = Path.Combine(Path.GetTempPath(), "edgecancer-viewer-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -57,7 +57,10 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
         });
         var s = builder.Services;
         s.AddSingleton(new FileStore(Options.Create(new FileStoreOptions { Root = Path.Combine(root, "dicom"), FreeSpaceWatermarkBytes = 0 })));
-        s.AddSingleton(new SqlArchiveIndex(Options.Create(new IndexOptions { ConnectionString = $"Data Source={Path.Combine(root, "index.db")}" })));
+        var connection = dialect == IndexDialect.PostgreSql
+            ? await (await ViewerTestRun.PostgresAsync()).CreateDatabaseAsync()
+            : $"Data Source={Path.Combine(root, "index.db")}";
+        s.AddSingleton(new SqlArchiveIndex(Options.Create(new IndexOptions { Dialect = dialect, ConnectionString = connection })));
         s.AddSingleton<IArchiveIndex>(sp => sp.GetRequiredService<SqlArchiveIndex>());
         s.AddSingleton(new ArchiveServiceOptions { EnqueueWork = _ => false });
         s.AddEdgeCancerViewer(builder.Configuration);
@@ -88,7 +91,7 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
             slices[0].GetString(DicomTags.SeriesInstanceUID), 1, analysis, srUid, CancellationToken.None);
 
         var users = app.Services.GetRequiredService<UserStore>();
-        foreach (var (name, display, role) in new[] { ("drjane", "Jane Doe", ViewerRoles.Doctor), ("tech", "Tom Tech", ViewerRoles.Technologist), ("boss", "Ada Admin", ViewerRoles.Admin) })
+        foreach (var (name, display, role) in !seedUsers ? [] : new[] { ("drjane", "Jane Doe", ViewerRoles.Doctor), ("tech", "Tom Tech", ViewerRoles.Technologist), ("boss", "Ada Admin", ViewerRoles.Admin) })
         {
             var (user, _, error) = await users.CreateAsync(name, display, role, Password, CancellationToken.None);
             Assert.That(user, Is.Not.Null, error);
@@ -142,7 +145,7 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
         await using var c = await Index.OpenReadConnectionAsync(CancellationToken.None);
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM instance";
-        return (long)(await cmd.ExecuteScalarAsync())!;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public IReadOnlyList<string> StoredFiles() =>
@@ -154,6 +157,7 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
         await App.DisposeAsync();
         await Index.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
         try { Directory.Delete(Root, true); } catch (IOException) { }
     }
 
@@ -170,5 +174,27 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
                 foreach (var v in values) _cookies.SetCookies(request.RequestUri!, v);
             return response;
         }
+    }
+}
+
+/// <summary>Starts the throwaway PostgreSQL server (shared with Scp.Tests' PostgresServer) once for the run and stops it at the end.</summary>
+[SetUpFixture]
+public sealed class ViewerTestRun
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static EdgeCancer.Scp.Tests.Archive.PostgresServer? _server;
+
+    internal static async Task<EdgeCancer.Scp.Tests.Archive.PostgresServer> PostgresAsync()
+    {
+        await Gate.WaitAsync();
+        try { return _server ??= await EdgeCancer.Scp.Tests.Archive.PostgresServer.StartAsync(); }
+        finally { Gate.Release(); }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopPostgres()
+    {
+        if (_server is not null) await _server.StopAsync();
+        _server = null;
     }
 }

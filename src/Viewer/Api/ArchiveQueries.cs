@@ -78,6 +78,13 @@ public sealed class ArchiveQueries(SqlArchiveIndex index)
         public long Failed { get; init; }
     }
 
+    /// <summary>
+    /// "column is one of @uids": Dapper expands a list into (@uids1, @uids2, …) for SQLite but passes it to Npgsql as
+    /// one array parameter, which PostgreSQL matches with = ANY.
+    /// </summary>
+    private string InUids(string column) =>
+        index.Dialect.Kind == IndexDialect.PostgreSql ? $"{column} = ANY(@uids)" : $"{column} IN @uids";
+
     public async Task<IReadOnlyList<WorklistStudy>> WorklistAsync(WorklistQuery q, CancellationToken ct)
     {
         await using var c = await index.OpenReadConnectionAsync(ct).ConfigureAwait(false);
@@ -94,24 +101,24 @@ public sealed class ArchiveQueries(SqlArchiveIndex index)
             LIMIT @limit
             """, new { from = q.From, to = q.To, patient, limit = Math.Clamp(q.Limit, 1, 5000) }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
         if (studies.Count == 0) return [];
-        var uids = studies.Select(s => s.StudyInstanceUid).ToList();
+        var uids = studies.Select(s => s.StudyInstanceUid).ToArray();
         var series = (await c.QueryAsync<Count>(new CommandDefinition(
-            """
+            $"""
             SELECT st.study_instance_uid AS Study, se.modality AS K, COUNT(i.pk) AS N
             FROM study st JOIN series se ON se.study_fk = st.pk LEFT JOIN instance i ON i.series_fk = se.pk
-            WHERE st.study_instance_uid IN @uids GROUP BY st.study_instance_uid, se.modality
+            WHERE {InUids("st.study_instance_uid")} GROUP BY st.study_instance_uid, se.modality
             """, new { uids }, cancellationToken: ct)).ConfigureAwait(false)).ToLookup(r => r.Study);
         var work = (await c.QueryAsync<Count>(new CommandDefinition(
-            "SELECT study_instance_uid AS Study, state AS K, COUNT(*) AS N FROM work_queue WHERE kind = 'inference' AND study_instance_uid IN @uids GROUP BY study_instance_uid, state",
+            $"SELECT study_instance_uid AS Study, state AS K, COUNT(*) AS N FROM work_queue WHERE kind = 'inference' AND {InUids("study_instance_uid")} GROUP BY study_instance_uid, state",
             new { uids }, cancellationToken: ct)).ConfigureAwait(false)).ToLookup(r => r.Study);
         var ai = (await c.QueryAsync<AiAggregate>(new CommandDefinition(
-            """
+            $"""
             SELECT study_instance_uid AS Study, MAX(malignancy_probability) AS MaxMalignancy,
                    SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS Done, SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS Failed
-            FROM ai_result WHERE study_instance_uid IN @uids GROUP BY study_instance_uid
+            FROM ai_result WHERE {InUids("study_instance_uid")} GROUP BY study_instance_uid
             """, new { uids }, cancellationToken: ct)).ConfigureAwait(false)).ToDictionary(r => r.Study);
         var corrected = (await c.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT study_instance_uid FROM corrections WHERE study_instance_uid IN @uids", new { uids }, cancellationToken: ct)).ConfigureAwait(false)).ToHashSet();
+            $"SELECT DISTINCT study_instance_uid FROM corrections WHERE {InUids("study_instance_uid")}", new { uids }, cancellationToken: ct)).ConfigureAwait(false)).ToHashSet();
 
         var rows = new List<WorklistStudy>(studies.Count);
         foreach (var s in studies)

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -31,7 +32,7 @@ public static class UploadEndpoints
         api.MapPost("/upload", UploadAsync).RequireAuthorization(ViewerPolicies.Technologist);
     }
 
-    private static async Task<IResult> UploadAsync(HttpContext ctx, ArchiveWriter writer, AuditLog audit, IOptions<ViewerOptions> options)
+    private static async Task<IResult> UploadAsync(HttpContext ctx, ArchiveWriter writer, AuditLog audit, IOptions<ViewerOptions> options, ILoggerFactory loggers)
     {
         var o = options.Value;
         var boundary = ctx.Request.ContentType is { } ct && MediaTypeHeaderValue.TryParse(ct, out var mt) && mt.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -57,6 +58,7 @@ public static class UploadEndpoints
         }
         if (results.Count == 0)
             return Results.Problem(statusCode: 400, title: "No file", detail: "The upload contained no file part.");
+        ViewerLog.Uploaded(loggers.CreateLogger("EdgeCancer.Viewer.Upload"), user, results.Count(r => r.HttpStatus == 201), results.Count(r => r.HttpStatus != 201));
         if (results.All(r => r.HttpStatus == 201)) return Results.Json(new { files = results }, statusCode: 201);
         if (results.Count == 1 || results.All(r => r.HttpStatus != 201))
         {

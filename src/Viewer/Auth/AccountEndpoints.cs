@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeCancer.Viewer.Auth;
 
@@ -57,7 +58,7 @@ public static class AccountEndpoints
 
     private static bool WantsJson(HttpRequest r) => r.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
 
-    private static async Task<IResult> SignInAsync(HttpContext ctx, IAntiforgery antiforgery, UserStore users, AuditLog audit)
+    private static async Task<IResult> SignInAsync(HttpContext ctx, IAntiforgery antiforgery, UserStore users, AuditLog audit, ILoggerFactory loggers)
     {
         if (!ctx.Request.HasFormContentType)
             return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Form expected",
@@ -76,6 +77,7 @@ public static class AccountEndpoints
         string? returnUrl = form["returnUrl"].ToString();
         var result = await users.SignInAsync(name, password, ctx.RequestAborted).ConfigureAwait(false);
         var remote = Remote(ctx);
+        var log = loggers.CreateLogger("EdgeCancer.Viewer.SignIn");
         if (result.Outcome != SignInOutcome.Success)
         {
             var why = result.Outcome switch
@@ -86,6 +88,8 @@ public static class AccountEndpoints
                 _ => "account locked",
             };
             await audit.AppendAsync(name.Length == 0 ? null : name, AuditActions.SignInFailed, name, why, remote, ctx.RequestAborted).ConfigureAwait(false);
+            ViewerLog.SignInFailed(log, name, remote, why);
+            if (result.LockedNow) ViewerLog.LockedOut(log, name, remote);
             if (result.LockedNow)
                 await audit.AppendAsync(name, AuditActions.LockedOut, name, "too many failed sign-ins", remote, ctx.RequestAborted).ConfigureAwait(false);
             // One message for every cause, so the form does not tell which names exist.
@@ -97,6 +101,7 @@ public static class AccountEndpoints
         var user = result.User!;
         await ctx.SignInAsync(ViewerAuthentication.Scheme, ViewerClaims.For(user, ViewerAuthentication.Scheme)).ConfigureAwait(false);
         await audit.AppendAsync(user.Name, AuditActions.SignIn, user.Name, null, remote, ctx.RequestAborted).ConfigureAwait(false);
+        ViewerLog.SignedIn(log, user.Name, remote);
         if (WantsJson(ctx.Request))
             return Results.Ok(new { name = user.Name, displayName = user.DisplayName, role = user.Role, mustChangePassword = user.MustChangePassword });
         var target = !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/";

@@ -27,7 +27,7 @@ public sealed partial class SigkillDuringStoreTests
         var root = await SyntheticSeries.GetAsync(1, 300, 512);
         var data = Directory.CreateTempSubdirectory("ec-sigkill-").FullName;
         int port = ArchiveNode.FreePort();
-        var psi = new ProcessStartInfo("dotnet", ["exec", dll, "serve", "--data", data, "--dicom-port", port.ToString(CultureInfo.InvariantCulture)])
+        var psi = new ProcessStartInfo("dotnet", ["exec", dll, "serve", "--roles", "scp", "--data", data, "--dicom-port", port.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
