@@ -50,7 +50,7 @@ public sealed class AiReportsEndToEndTests
         await _host.Services.GetRequiredService<DicomNodeService>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
         foreach (var folder in new[] { _chest, _head })
         {
-            var sent = await Peers.RunAsync("storescu", "-aec", ArchiveNode.AETitle, "+sd", "+r", "127.0.0.1", _port.ToString(CultureInfo.InvariantCulture), SyntheticSeries.SeriesFolders(folder)[0]);
+            var sent = await Peers.RunAsync("storescu", "-aec", ArchiveNode.AETitle, "+sd", "+r", "+sp", "*.dcm", "127.0.0.1", _port.ToString(CultureInfo.InvariantCulture), SyntheticSeries.SeriesFolders(folder)[0]);
             Assert.That(sent.ExitCode, Is.EqualTo(0), sent.ToString());
         }
         // Wait for both summaries (quiet period 2 s after the last result).
@@ -105,9 +105,10 @@ public sealed class AiReportsEndToEndTests
     {
         var study = StudyOf(_chest);
         var output = await FindAsync("QueryRetrieveLevel=IMAGE", "StudyInstanceUID=" + study, "Modality=SR", "SOPInstanceUID", "SOPClassUID", "CompletionFlag", "VerificationFlag");
-        var classes = Regex.Matches(output, @"\(0008,0016\) UI \[([^\]]*)\]").Select(m => m.Groups[1].Value.TrimEnd('\0', ' ')).ToList();
+        // findscu prints registered UIDs by name (=Comprehensive3DSRStorage), others in brackets.
+        var classes = Regex.Matches(output, @"\(0008,0016\) UI (=\w+|\[[^\]]*\])").Select(m => m.Groups[1].Value.Trim('[', ']', '\0', ' ')).ToList();
         Assert.That(classes, Has.Count.EqualTo(4 + 1), "4 per-image reports and 1 summary: " + output);
-        Assert.That(classes, Is.All.EqualTo("1.2.840.10008.5.1.4.1.1.88.34"));
+        Assert.That(classes, Is.All.EqualTo("=Comprehensive3DSRStorage").Or.All.EqualTo("1.2.840.10008.5.1.4.1.1.88.34"));
         Assert.That(Regex.Matches(output, @"\(0040,a491\) CS \[COMPLETE").Count, Is.EqualTo(5));
         Assert.That(Regex.Matches(output, @"\(0040,a493\) CS \[UNVERIFIED").Count, Is.EqualTo(5));
     }
