@@ -4,7 +4,9 @@ using EdgeCancer.Scp.Services;
 using EdgeCancer.Scp.Storage;
 using EdgeCancer.Inference.Pipeline;
 using EdgeCancer.Viewer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -138,13 +140,19 @@ public static class NodeHostBuilder
         s.AddSingleton(sp => new AiResultStore(sp.GetRequiredService<SqlArchiveIndex>()));
         s.AddOptions<InferenceOptions>().Bind(config.GetSection("Inference")).ValidateDataAnnotations().ValidateOnStart();
         if (roles.Worker) WorkerRole.Add(s);
-        if (roles.Viewer) s.AddEdgeCancerViewer(configuration);
+        if (roles.Viewer)
+        {
+            s.AddEdgeCancerViewer(configuration);
+            // Cookie and anti-forgery keys live with the node's data (shared by viewer replicas on the same volume).
+            var keys = Path.Combine(config["Node:Data"] ?? "./data", "keys");
+            s.AddDataProtection().SetApplicationName("EdgeCancer").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        }
         s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
         configure?.Invoke(s);
         if (web is null) return ((HostApplicationBuilder)builder).Build();
         s.AddHostedService<ViewerInitializer>();
         var app = web.Build();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapEdgeCancerViewer();
         return app;
     }
