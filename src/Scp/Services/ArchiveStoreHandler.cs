@@ -13,7 +13,7 @@ namespace EdgeCancer.Scp.Services;
 /// command's, UIDs valid) and the file is renamed into place inside the index transaction that also queues the work
 /// item. Success is sent only after fsync, rename and commit.
 /// </summary>
-public sealed class ArchiveStoreHandler(FileStore store, IArchiveIndex index, ArchiveServiceOptions options, ILogger<ArchiveStoreHandler> logger) : IStoreHandler
+public sealed class ArchiveStoreHandler(FileStore store, ArchiveWriter writer, ILogger<ArchiveStoreHandler> logger) : IStoreHandler
 {
     /// <inheritdoc />
     public async ValueTask<(IStoreOperation? Operation, DicomOutcome Refusal)> BeginAsync(DicomRequestContext context, CancellationToken cancellationToken)
@@ -68,44 +68,11 @@ public sealed class ArchiveStoreHandler(FileStore store, IArchiveIndex index, Ar
     private async Task<DicomOutcome> CommitAsync(DicomRequestContext context, PendingFile file, CancellationToken ct)
     {
         var rq = context.Request;
-        await file.FlushToDiskAsync(ct).ConfigureAwait(false);
-        DicomFile header;
-        try
-        {
-            header = DicomFile.OpenHeader(file.PartPath);
-        }
-        catch (DicomReadException ex)
-        {
-            StoreLog.Unreadable(logger, rq.AffectedSOPInstanceUID, context.CallingAE, ex.Message);
-            return new DicomOutcome(DicomStatus.UnableToProcess, "Cannot understand the data set: " + ex.Reason);
-        }
-        var ds = header.Dataset;
-        var sopInstance = ds.TryGetString(DicomTags.SOPInstanceUID, out var si) ? si : "";
-        var sopClass = ds.TryGetString(DicomTags.SOPClassUID, out var sc) ? sc : "";
-        if (sopInstance != rq.AffectedSOPInstanceUID)
-            return new DicomOutcome(DicomStatus.IdentifierDoesNotMatchSOPClass, $"SOP Instance UID in data set '{sopInstance}' differs from the command's");
-        if (sopClass != rq.AffectedSOPClassUID)
-            return new DicomOutcome(DicomStatus.IdentifierDoesNotMatchSOPClass, $"SOP Class UID in data set '{sopClass}' differs from the command's");
-        var study = ds.TryGetString(DicomTags.StudyInstanceUID, out var st) ? st : null;
-        var series = ds.TryGetString(DicomTags.SeriesInstanceUID, out var se) ? se : null;
-        if (store.AssignDestination(file, study, series, sopInstance, out var message) != UidProblem.None)
-            return new DicomOutcome(DicomStatus.UnableToProcess, message ?? "Invalid UID");
-
-        var record = InstanceRecordFactory.Create(ds, context.TransferSyntax.Uid.Value, file.RelativePath, file.Length);
-        bool enqueue = options.EnqueueWork(ds);
-        var result = await index.StoreInstanceAsync(record, enqueue, ct, file.CommitAsync).ConfigureAwait(false);
-        switch (result.Outcome)
-        {
-            case StoreOutcome.Added:
-            case StoreOutcome.Replaced:
-                StoreLog.Stored(logger, sopInstance, context.CallingAE, result.Outcome.ToString());
-                return DicomOutcome.Success;
-            case StoreOutcome.DuplicateIgnored:
-                // PS3.4 B.2.3: a duplicate may be answered with success (or warning); we keep the first copy.
-                return DicomOutcome.Success;
-            default:
-                return new DicomOutcome(DicomStatus.ProcessingFailure, result.Message ?? "The instance conflicts with the archive's hierarchy");
-        }
+        // The same checks and transaction as every instance the node stores (ArchiveWriter), plus the command's UIDs.
+        var (outcome, result, _) = await writer.CommitStagedAsync(file, rq.AffectedSOPInstanceUID, rq.AffectedSOPClassUID, null, ct).ConfigureAwait(false);
+        if (outcome.Status.IsSuccess) StoreLog.Stored(logger, rq.AffectedSOPInstanceUID ?? "", context.CallingAE, result?.Outcome.ToString() ?? "");
+        else StoreLog.Refused(logger, rq.AffectedSOPInstanceUID, context.CallingAE, outcome.Status.ToString(), outcome.ErrorComment ?? "");
+        return outcome;
     }
 }
 
@@ -114,6 +81,6 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Stored {SopInstanceUid} from {CallingAE} ({Outcome})")]
     public static partial void Stored(ILogger logger, string sopInstanceUid, string callingAE, string outcome);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Refused unreadable data set {SopInstanceUid} from {CallingAE}: {Reason}")]
-    public static partial void Unreadable(ILogger logger, string? sopInstanceUid, string callingAE, string reason);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Refused {SopInstanceUid} from {CallingAE}: {Status} {Reason}")]
+    public static partial void Refused(ILogger logger, string? sopInstanceUid, string callingAE, string status, string reason);
 }

@@ -42,7 +42,7 @@ public sealed class DicomNodeService(
         }
         await RefreshKnownAEsAsync(stoppingToken).ConfigureAwait(false);
 
-        var storeHandler = new ArchiveStoreHandler(store, index, serviceOptions, loggers.CreateLogger<ArchiveStoreHandler>());
+        var storeHandler = new ArchiveStoreHandler(store, new ArchiveWriter(store, index, serviceOptions), loggers.CreateLogger<ArchiveStoreHandler>());
         var findHandler = new ArchiveFindHandler(index, serviceOptions);
         var retrieveHandler = new ArchiveRetrieveHandler(store, index, serviceOptions, loggers.CreateLogger<ArchiveRetrieveHandler>());
         var associationOptions = new AssociationOptions
