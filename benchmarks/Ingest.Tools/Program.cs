@@ -1,12 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeCancer.Dicom;
+using EdgeCancer.Dicom.IO;
 using EdgeCancer.Dicom.Network;
+using EdgeCancer.Inference.Models;
+using EdgeCancer.Inference.Onnx;
 
 // Helper of benchmarks/ingest/run.sh.
 //   populate  : C-STORE N minimal studies (one 8x8 CT image each, deterministic UIDs) over K associations.
 //   findbench : time Q STUDY-level C-FINDs (Study Root) over one association and print p50/p95.
 // The same client code talks to our node and to Orthanc, so the comparison is fair.
+// Helper of benchmarks/inference/run.sh.
+//   inference : time the classifier (every active model) on N images at batch 1, per image, after 5 warm-up calls.
 return await BenchTools.RunAsync(args).ConfigureAwait(false);
 
 internal static class BenchTools
@@ -22,9 +27,11 @@ internal static class BenchTools
             Console.Error.WriteLine("""
                 usage: ingest-tools populate  --port P [--host H] [--ae AE] [--studies N] [--associations K] [--first I]
                        ingest-tools findbench --port P [--host H] [--ae AE] [--studies N] [--queries Q] [--label NAME]
+                       ingest-tools inference --models DIR --files DIR [--files DIR ...] [--n N]
                 """);
             return 2;
         }
+        if (args[0] == "inference") return InferenceBench.Run(args.AsSpan(1));
         var o = Options.Parse(args.AsSpan(1));
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -233,5 +240,86 @@ internal static class BenchTools
             }
             return o;
         }
+    }
+}
+
+/// <summary>
+/// Per-image latency of <see cref="Classifier.Predict"/> at batch 1: open the file, decode, preprocess, backbone and
+/// heads, exactly what the worker does per image (without the database and the SR). The ResNet18 ONNX has a fixed
+/// batch dimension of 1, so there is no batched figure to measure.
+/// </summary>
+internal static class InferenceBench
+{
+    private const int Warmup = 5;
+
+    public static int Run(ReadOnlySpan<string> args)
+    {
+        string? models = null;
+        var dirs = new List<string>();
+        int n = 100;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--models": models = args[i + 1]; break;
+                case "--files": dirs.Add(args[i + 1]); break;
+                case "--n": n = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: Console.Error.WriteLine($"ingest-tools inference: unknown option '{args[i]}'"); return 2;
+            }
+        }
+        if (models is null || dirs.Count == 0) { Console.Error.WriteLine("ingest-tools inference: --models and --files are required"); return 2; }
+
+        // Up to n files from each folder, spread evenly over the series (so a chest series is not timed on its apex only).
+        var files = new List<string>();
+        foreach (var dir in dirs)
+        {
+            var all = Directory.EnumerateFiles(dir, "*.dcm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+            if (all.Length == 0) { Console.Error.WriteLine($"ingest-tools inference: no .dcm files under {dir}"); return 2; }
+            int take = Math.Min(n, all.Length);
+            for (int k = 0; k < take; k++) files.Add(all[(int)((long)k * all.Length / take)]);
+        }
+
+        using var provider = new ActiveModelProvider(new ModelRegistry(models));
+        var classifier = new Classifier(provider);
+        Console.Error.WriteLine($"  models: {provider.ActiveVersions}");
+        for (int w = 0; w < Warmup; w++) classifier.Predict(DicomFile.Open(files[w % files.Count]));
+
+        var byLabel = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
+        var allTimes = new List<double>();
+        int notAnalysed = 0;
+        long wall = Stopwatch.GetTimestamp();
+        foreach (var path in files)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var prediction = classifier.Predict(DicomFile.Open(path));
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            allTimes.Add(ms);
+            if (!prediction.Analysed) { notAnalysed++; continue; }
+            string label = prediction.For("body-part")?.Label ?? "(no body-part model)";
+            if (!byLabel.TryGetValue(label, out var list)) byLabel[label] = list = [];
+            list.Add(ms);
+        }
+        double wallSeconds = Stopwatch.GetElapsedTime(wall).TotalSeconds;
+
+        foreach (var (label, times) in byLabel)
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  predicted {label,-8}: p50 {Percentile(times, 50),7:0.0} ms  p95 {Percentile(times, 95),7:0.0} ms  mean {times.Average(),7:0.0} ms  ({times.Count} images)"));
+        if (notAnalysed > 0) Console.Error.WriteLine($"  {notAnalysed} images were not analysed");
+        Console.Error.WriteLine("  batched: not supported: the ResNet18 ONNX backbone has a fixed batch dimension of 1 (input [1,3,224,224])");
+        // Machine-readable line for run.sh: p50 p95 mean images/s count, then label=p50/p95/mean per predicted body part.
+        string perLabel = string.Join(' ', byLabel.Select(kv => string.Create(CultureInfo.InvariantCulture,
+            $"{kv.Key}={Percentile(kv.Value, 50):0.0}/{Percentile(kv.Value, 95):0.0}/{kv.Value.Average():0.0}")));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{Percentile(allTimes, 50):0.0} {Percentile(allTimes, 95):0.0} {allTimes.Average():0.0} {allTimes.Count / wallSeconds:0.00} {allTimes.Count} {perLabel}"));
+        return notAnalysed == 0 ? 0 : 1;
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToArray();
+        double rank = p / 100 * (sorted.Length - 1);
+        int lo = (int)Math.Floor(rank), hi = (int)Math.Ceiling(rank);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
     }
 }
