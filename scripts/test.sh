@@ -38,19 +38,9 @@ fi
 export TCP_NODELAY=1   # DCMTK peers otherwise leave Nagle on (ENVIRONMENT.md)
 RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
-dotnet build EdgeCancer.sln -c Release -v q -nologo || { echo "0 passed, 1 failed"; exit 1; }
+dotnet build EdgeCancer.sln -c Release -v q -nologo || { echo "build failed"; "$ROOT/scripts/summarize-trx.sh" "$RESULTS" 1; exit 1; }
 dotnet test EdgeCancer.sln -c Release --no-build -nologo -v q \
   --logger "trx" --results-directory "$RESULTS" "$@"
 status=$?
 
-passed=0; failed=0; total=0
-for trx in "$RESULTS"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  t=$(sed -n 's/.*total="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0}))
-done
-if [ "$total" -eq 0 ] && [ $status -ne 0 ]; then failed=1; fi
-echo "$passed passed, $failed failed"
-[ $status -eq 0 ] && [ "$failed" -eq 0 ]
+"$ROOT/scripts/summarize-trx.sh" "$RESULTS" "$status"

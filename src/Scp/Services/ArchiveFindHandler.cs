@@ -36,7 +36,12 @@ public sealed class ArchiveFindHandler(IArchiveIndex index, ArchiveServiceOption
         int count = 0;
         await foreach (var match in index.FindAsync(plan.Plan, cancellationToken).ConfigureAwait(false))
         {
-            if (++count > options.MaxFindResults) break;
+            if (++count > options.MaxFindResults)
+            {
+                // Not a silent cut: the SCU learns the answer is incomplete (PS3.4 C.4.1.1.4, A700 out of resources).
+                yield return (new DicomOutcome(DicomStatus.OutOfResources, $"More than {options.MaxFindResults} matches; narrow the query"), null);
+                yield break;
+            }
             yield return (new DicomOutcome(pending), QueryIdentifier.ToDataset(match, level.Value, options.AETitle));
         }
         yield return (DicomOutcome.Success, null);

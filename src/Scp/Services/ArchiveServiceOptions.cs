@@ -12,6 +12,6 @@ public sealed class ArchiveServiceOptions
     /// <summary>Our AE title, used as calling AE for C-MOVE sub-operations.</summary>
     public string AETitle { get; set; } = "EDGECANCER";
 
-    /// <summary>Most matches one C-FIND returns; the rest are cut off with a warning in the log (results are streamed, this caps runaway universal queries).</summary>
+    /// <summary>Most matches one C-FIND returns; past it the query ends with 0xA700 "narrow the query" (caps runaway universal queries).</summary>
     public int MaxFindResults { get; set; } = 100_000;
 }

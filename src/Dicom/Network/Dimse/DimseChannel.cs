@@ -199,6 +199,7 @@ public sealed class DimseChannel : IAsyncDisposable
         DicomMessage? awaitingData = null;
         Stream? sink = null;
         bool sinkIsMemory = false;
+        string? sinkFailure = null; // the data set could not be written (disk full, I/O error): drain it, then answer A700
         try
         {
             while (true)
@@ -247,7 +248,16 @@ public sealed class DimseChannel : IAsyncDisposable
                     if (message.HasDataset)
                     {
                         awaitingData = message;
-                        sink = message is DicomRequest rq && _handler is not null ? await _handler.OpenDataSinkAsync(this, rq, cancellationToken).ConfigureAwait(false) : null;
+                        sinkFailure = null;
+                        try
+                        {
+                            sink = message is DicomRequest rq && _handler is not null ? await _handler.OpenDataSinkAsync(this, rq, cancellationToken).ConfigureAwait(false) : null;
+                        }
+                        catch (IOException ex)
+                        {
+                            sinkFailure = ex.Message;
+                            sink = Stream.Null;
+                        }
                         sinkIsMemory = sink is null;
                         sink ??= new MemoryStream();
                         continue;
@@ -262,14 +272,36 @@ public sealed class DimseChannel : IAsyncDisposable
                         Outcome = AssociationReceiveResult.Of(AssociationReceiveKind.Aborted, "a data PDV without a command, or on another presentation context");
                         break;
                     }
-                    await sink!.WriteAsync(pdv.Data, cancellationToken).ConfigureAwait(false);
+                    if (sinkFailure is null)
+                    {
+                        try
+                        {
+                            await sink!.WriteAsync(pdv.Data, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (IOException ex)
+                        {
+                            // Keep the association usable: discard the rest of this data set and refuse it below.
+                            sinkFailure = ex.Message;
+                        }
+                    }
                     if (!pdv.IsLast) continue;
                     var message = awaitingData;
                     awaitingData = null;
+                    if (sinkFailure is not null)
+                    {
+                        if (message is DicomRequest failed)
+                        {
+                            if (_handler is not null && !sinkIsMemory) await _handler.AbandonAsync(failed, sink).ConfigureAwait(false);
+                            await SendAsync(new DicomResponse(failed, DicomStatus.OutOfResources, null, "Cannot store the data set: " + sinkFailure), null, cancellationToken).ConfigureAwait(false);
+                        }
+                        sink = null;
+                        sinkFailure = null;
+                        continue;
+                    }
                     Stream? handlerSink = null;
                     if (sinkIsMemory)
                     {
-                        var ms = (MemoryStream)sink;
+                        var ms = (MemoryStream)sink!;
                         ms.Position = 0;
                         try
                         {
@@ -297,6 +329,13 @@ public sealed class DimseChannel : IAsyncDisposable
         catch (OperationCanceledException)
         {
             Outcome ??= AssociationReceiveResult.Of(AssociationReceiveKind.Aborted, "cancelled locally");
+        }
+        catch (Exception ex)
+        {
+            // Never leave the peer waiting on an association we can no longer serve: abort it (A-ABORT) and say why.
+            Outcome ??= AssociationReceiveResult.Of(AssociationReceiveKind.Aborted, "aborted after a local failure: " + ex.Message);
+            try { await _association.AbortAsync(CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception) { /* the connection is already gone */ }
         }
         finally
         {

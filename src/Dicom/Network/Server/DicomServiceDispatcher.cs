@@ -68,6 +68,12 @@ public sealed class DicomServiceDispatcher(IStoreHandler? store, IFindHandler? f
         {
             // Association ended, or C-CANCEL handled inside the operation.
         }
+        catch (IOException ex)
+        {
+            // Disk full or failing: PS3.4 B.2.3 / C.4 "out of resources".
+            onHandlerError?.Invoke($"{request.CommandField} from {context.CallingAE}", ex);
+            await channel.SendAsync(new DicomResponse(request, DicomStatus.OutOfResources, null, "Out of resources: " + ex.Message), null, CancellationToken.None).ConfigureAwait(false);
+        }
         catch (Exception ex)
         {
             onHandlerError?.Invoke($"{request.CommandField} from {context.CallingAE}", ex);
