@@ -44,7 +44,11 @@ public sealed partial class Association : IAsyncDisposable
         IsRequestor = isRequestor;
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536, minimumReadSize: 16384, leaveOpen: true));
         _reader = new PduReader(_input, readLimit, options.MaxAssociatePduLength);
+        RemoteEndPoint = (stream as NetworkStream)?.Socket.RemoteEndPoint;
     }
+
+    /// <summary>The peer's address and port when the association runs over TCP (null over other streams).</summary>
+    public System.Net.EndPoint? RemoteEndPoint { get; }
 
     /// <summary>The underlying connection, for tests.</summary>
     internal Stream Transport => _stream;

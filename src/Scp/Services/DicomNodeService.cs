@@ -43,6 +43,7 @@ public sealed class DicomNodeService(
         await RefreshKnownAEsAsync(stoppingToken).ConfigureAwait(false);
 
         var storeHandler = new ArchiveStoreHandler(store, new ArchiveWriter(store, index, serviceOptions), loggers.CreateLogger<ArchiveStoreHandler>());
+        var associations = new AssociationRecorder(index, loggers.CreateLogger<AssociationRecorder>());
         var findHandler = new ArchiveFindHandler(index, serviceOptions);
         var retrieveHandler = new ArchiveRetrieveHandler(store, index, serviceOptions, loggers.CreateLogger<ArchiveRetrieveHandler>());
         var associationOptions = new AssociationOptions
@@ -53,14 +54,15 @@ public sealed class DicomNodeService(
         await using var server = new DicomServer(
             new IPEndPoint(o.ParsedBindAddress, o.Port),
             () => StoragePolicy.Build(o, _knownAEs),
-            () =>
+            // One handler per association, recorded in the association log when it ends.
+            () => associations.Begin(storeHandler, counted =>
             {
-                var dispatcher = new DicomServiceDispatcher(storeHandler, findHandler, retrieveHandler, (what, ex) => NodeLog.HandlerFailed(_logger, ex, what));
+                var dispatcher = new DicomServiceDispatcher(counted, findHandler, retrieveHandler, (what, ex) => NodeLog.HandlerFailed(_logger, ex, what));
                 // Beyond loopback the remote AE table also says which operations each AE may use.
                 return o.MustKnowCallingAE
                     ? new AccessControlledHandler(dispatcher, ae => _aeOperations.TryGetValue(ae, out var ops) ? ops : AeOperations.None)
                     : dispatcher;
-            },
+            }),
             associationOptions,
             ex => NodeLog.ConnectionFailed(_logger, ex.Message));
         server.Start();

@@ -23,10 +23,15 @@ public sealed class DicomServer : IAsyncDisposable
             async (association, _) =>
             {
                 // Established associations outlive the stop of accepting; only the hard stop ends them.
-                await using var channel = new DimseChannel(association, handlerFactory());
-                channel.Start();
-                try { await channel.Completion.WaitAsync(_hardStop.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { }
+                var handler = handlerFactory();
+                var channel = new DimseChannel(association, handler);
+                await using (channel.ConfigureAwait(false))
+                {
+                    channel.Start();
+                    try { await channel.Completion.WaitAsync(_hardStop.Token).ConfigureAwait(false); }
+                    catch (OperationCanceledException) { }
+                }
+                if (handler is IAssociationLifetimeHandler lifetime) await lifetime.AssociationEndedAsync(channel).ConfigureAwait(false);
             },
             options,
             onError);

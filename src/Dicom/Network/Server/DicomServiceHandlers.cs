@@ -55,3 +55,17 @@ public interface IRetrieveHandler
     /// <summary>C-GET: sends the instances on the same association (through <see cref="DicomRequestContext.Channel"/>), yielding progress and finally the outcome.</summary>
     IAsyncEnumerable<(DicomOutcome Outcome, DicomSubOperations Progress)> GetAsync(DicomRequestContext context, DicomDataset identifier, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A request handler that is told when its association has ended (released, aborted or closed), e.g. to log the
+/// association. <see cref="DicomServer"/> makes one handler per association, so the handler's creation marks the
+/// association's establishment.
+/// </summary>
+public interface IAssociationLifetimeHandler : IDimseRequestHandler
+{
+    /// <summary>
+    /// Called once after the association ended; <see cref="DimseChannel.Outcome"/> says how (null when the server's
+    /// hard stop ended it) and <see cref="DimseChannel.Association"/> names the peer.
+    /// </summary>
+    ValueTask AssociationEndedAsync(DimseChannel channel);
+}
