@@ -6,6 +6,7 @@ using EdgeCancer.Viewer.Api;
 using EdgeCancer.Viewer.Audit;
 using EdgeCancer.Viewer.Auth;
 using EdgeCancer.Viewer.Corrections;
+using EdgeCancer.Viewer.Events;
 using EdgeCancer.Viewer.Imaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 
 namespace EdgeCancer.Viewer;
 
@@ -42,7 +44,20 @@ public static class ViewerApp
         services.AddSingleton<ArchiveQueries>();
         services.AddSingleton<InstanceImageLoader>();
         services.AddSingleton<CorrectionService>();
+        AddLiveServices(services);
         return services;
+    }
+
+    /// <summary>Change feed (SSE), decoded-image cache and prefetch, heatmaps.</summary>
+    private static void AddLiveServices(IServiceCollection services)
+    {
+        services.AddSingleton<WorklistChangeFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorklistChangeFeed>());
+        services.AddSingleton(sp => new DecodedImageCache(sp.GetRequiredService<IOptions<ViewerOptions>>().Value.ImageCacheMegabytes * 1024L * 1024L));
+        services.AddSingleton<PixelFrames>();
+        services.AddSingleton<FramePrefetcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<FramePrefetcher>());
+        services.AddSingleton<HeatmapService>();
     }
 
     /// <summary>Creates the first admin when there is none; returns its one-time password (print it once) or null.</summary>
@@ -73,6 +88,10 @@ public static class ViewerApp
         UploadEndpoints.Map(api);
         NetworkEndpoints.Map(api);
         AdminEndpoints.Map(api);
+        EventEndpoints.Map(api);
+        HeatmapEndpoints.Map(api);
+        ExportEndpoints.Map(api);
+        OperationsEndpoints.Map(api);
         // Unknown /api paths answer 404 problem+json to signed-in users (and 401 to others, like every API path).
         api.MapFallback(() => Results.Problem(statusCode: 404, title: "No such endpoint", detail: "See the API list in docs/viewer.md."));
         return app;

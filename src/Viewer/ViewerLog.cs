@@ -19,4 +19,16 @@ public static partial class ViewerLog
 
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Upload by {User}: {Stored} stored, {Refused} refused")]
     public static partial void Uploaded(ILogger logger, string user, int stored, int refused);
+
+    [LoggerMessage(EventId = 5030, Level = LogLevel.Warning, Message = "Worklist change poll failed: {Reason}")]
+    public static partial void ChangeFeedFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5031, Level = LogLevel.Information, Message = "Export by {User}: study with {Files} files")]
+    public static partial void Exported(ILogger logger, string user, int files);
+
+    [LoggerMessage(EventId = 5032, Level = LogLevel.Information, Message = "Heatmap of {Model} {Version} computed in {Milliseconds} ms")]
+    public static partial void HeatmapComputed(ILogger logger, string model, string version, long milliseconds);
+
+    [LoggerMessage(EventId = 5033, Level = LogLevel.Warning, Message = "Models not available for heatmaps: {Reason}")]
+    public static partial void ModelsUnavailable(ILogger logger, string reason);
 }

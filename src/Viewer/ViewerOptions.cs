@@ -41,4 +41,30 @@ public sealed class ViewerOptions
 
     /// <summary>Viewer:NetworkTimeout: connect, association and reply timeout of C-ECHO and send from the page.</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Viewer:EventPollInterval: how often the node checks the index for worklist changes (one query for all <c>/api/events</c> listeners).</summary>
+    public TimeSpan EventPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Viewer:EventKeepAlive: a comment line is sent on <c>/api/events</c> when nothing else was sent for this long.</summary>
+    public TimeSpan EventKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Viewer:ImageCacheMegabytes: memory budget of decoded frames kept for fast scrolling (0 turns the cache off).</summary>
+    [Range(0, 65536, ErrorMessage = "Viewer:ImageCacheMegabytes must be between 0 and 65536.")]
+    public int ImageCacheMegabytes { get; set; } = 256;
+
+    /// <summary>Viewer:PrefetchSlices: neighbouring images of a series decoded ahead on each side of one just requested.</summary>
+    [Range(0, 64, ErrorMessage = "Viewer:PrefetchSlices must be between 0 and 64.")]
+    public int PrefetchSlices { get; set; } = 4;
+
+    /// <summary>Viewer:HeatmapPatch: occlusion patch size in model-input pixels (smaller: finer and slower).</summary>
+    [Range(8, 224, ErrorMessage = "Viewer:HeatmapPatch must be between 8 and 224.")]
+    public int HeatmapPatch { get; set; } = 64;
+
+    /// <summary>Viewer:HeatmapStride: occlusion step in model-input pixels.</summary>
+    [Range(4, 224, ErrorMessage = "Viewer:HeatmapStride must be between 4 and 224.")]
+    public int HeatmapStride { get; set; } = 32;
+
+    /// <summary>Viewer:HeatmapCacheEntries: heatmaps kept in memory (each is 4 bytes per pixel).</summary>
+    [Range(1, 100_000, ErrorMessage = "Viewer:HeatmapCacheEntries must be between 1 and 100000.")]
+    public int HeatmapCacheEntries { get; set; } = 64;
 }

@@ -189,4 +189,26 @@ public sealed class ArchiveQueries(SqlArchiveIndex index)
             WHERE st.study_instance_uid = @studyUid ORDER BY se.series_number, i.instance_number, i.pk
             """, new { studyUid }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
     }
+
+    /// <summary>One file of a study export.</summary>
+    public sealed record ExportFile
+    {
+        public string SeriesInstanceUid { get; init; } = "";
+        public string SopInstanceUid { get; init; } = "";
+        public string FilePath { get; init; } = "";
+        public long FileSize { get; init; }
+    }
+
+    /// <summary>Files of a study in Series Number, then Instance Number order (empty when the study is unknown).</summary>
+    public async Task<IReadOnlyList<ExportFile>> ExportFilesAsync(string studyUid, CancellationToken ct)
+    {
+        await using var c = await index.OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        return (await c.QueryAsync<ExportFile>(new CommandDefinition(
+            """
+            SELECT se.series_instance_uid AS SeriesInstanceUid, i.sop_instance_uid AS SopInstanceUid, i.file_path AS FilePath, i.file_size AS FileSize
+            FROM instance i JOIN series se ON se.pk = i.series_fk JOIN study st ON st.pk = se.study_fk
+            WHERE st.study_instance_uid = @studyUid
+            ORDER BY se.series_number, se.series_instance_uid, i.instance_number, i.pk
+            """, new { studyUid }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+    }
 }

@@ -5,6 +5,7 @@ using EdgeCancer.Dicom.Imaging;
 using EdgeCancer.Dicom.Imaging.Codecs;
 using EdgeCancer.Dicom.Serialization;
 using EdgeCancer.Inference.Pipeline;
+using EdgeCancer.Scp.Index;
 using EdgeCancer.Viewer.Accounts;
 using EdgeCancer.Viewer.Audit;
 using EdgeCancer.Viewer.Imaging;
@@ -37,11 +38,11 @@ public static class InstanceEndpoints
                 dataset = Attributes(loaded.File.Dataset),
             });
         }).RequireAuthorization(ViewerPolicies.Reader);
-        api.MapGet("/instances/{uid}/ai", async (HttpContext ctx, string uid, AiResultStore results, Scp.Index.IArchiveIndex index) =>
+        api.MapGet("/instances/{uid}/ai", async (HttpContext ctx, string uid, AiResultStore results, IArchiveIndex index, HeatmapService heatmaps) =>
         {
             if (await index.FindInstanceAsync(uid, ctx.RequestAborted).ConfigureAwait(false) is null) return BrowseEndpoints.NotFound("instance", uid);
             var rows = await results.ForImageAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
-            return Results.Ok(new { sopInstanceUid = uid, results = rows.Select(AiJson).ToList() });
+            return Results.Ok(new { sopInstanceUid = uid, results = rows.Select(r => AiJson(r, heatmaps.HasModels ? HeatmapUrl(r) : null)).ToList() });
         }).RequireAuthorization(ViewerPolicies.Reader);
         api.MapGet("/series/{uid}/ai", async (HttpContext ctx, string uid, AiResultStore results) =>
         {
@@ -54,12 +55,20 @@ public static class InstanceEndpoints
                 mostSuspiciousSopInstanceUid = top?.SopInstanceUid,
                 maxMalignancyProbability = top?.MalignancyProbability,
                 summarySopInstanceUid = summary?.SummarySopInstanceUid,
-                images = rows.Select(AiJson).ToList(),
+                images = rows.Select(r => AiJson(r, null)).ToList(),
             });
         }).RequireAuthorization(ViewerPolicies.Reader);
     }
 
-    private static object AiJson(AiResultRow r) => new
+    /// <summary>The model whose heatmap explains a result: the malignancy model when it ran on the image.</summary>
+    public const string HeatmapModel = "chest-malignancy";
+
+    private static string? HeatmapUrl(AiResultRow r) =>
+        r.Status == AnalysisStatus.Done && r.MalignancyProbability is not null && r.Models.Any(m => m.Name == HeatmapModel)
+            ? $"/api/instances/{Uri.EscapeDataString(r.SopInstanceUid)}/heatmap.png?model={HeatmapModel}"
+            : null;
+
+    private static object AiJson(AiResultRow r, string? heatmapUrl) => new
     {
         modelSet = r.ModelSet,
         status = r.Status,
@@ -73,12 +82,12 @@ public static class InstanceEndpoints
         models = r.Models.Select(m => new { name = m.Name, version = m.Version, sha256 = m.Sha256 }),
         srSopInstanceUid = r.SrSopInstanceUid,
         createdAt = DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
-        // Heatmaps are not produced yet (issue 5 §4); the viewer shows none while this is null.
-        heatmapUrl = (string?)null,
+        // Occlusion heatmap of the malignancy model, computed on first request; null when this node has no models.
+        heatmapUrl,
         label = "AI output",
     };
 
-    private static async Task<IResult> ImagePngAsync(HttpContext ctx, string uid, InstanceImageLoader loader, ViewAuditor views,
+    private static async Task<IResult> ImagePngAsync(HttpContext ctx, string uid, InstanceImageLoader loader, ViewAuditor views, IArchiveIndex archive, DecodedImageCache cache,
         int? frame, double? wc, double? ww, bool? invert, string? preset)
     {
         VoiWindow? window = null;
@@ -94,8 +103,29 @@ public static class InstanceEndpoints
                 return Results.Problem(statusCode: 400, title: "Invalid window", detail: "Give both wc and ww, with ww at least 1.");
             window = new VoiWindow(wc.Value, ww.Value);
         }
+        var found = await archive.FindInstanceAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
+        if (found is null) return BrowseEndpoints.NotFound("instance", uid);
+        var variant = string.Create(CultureInfo.InvariantCulture, $"{window?.Center}|{window?.Width}|{invert == true}");
+        var etag = PixelFrames.ETag("png", found, frame ?? 1, variant);
+        ctx.Response.Headers.ETag = etag;
+        ctx.Response.Headers.CacheControl = PrivateCache;
+        if (PixelFrames.NotModified(ctx.Request, etag))
+        {
+            await views.ImageViewedAsync(ctx, found.SeriesInstanceUid, uid).ConfigureAwait(false);
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+        if (cache.TryGet(etag) is { } hit)
+        {
+            await views.ImageViewedAsync(ctx, found.SeriesInstanceUid, uid).ConfigureAwait(false);
+            return Results.Bytes(hit.Body, hit.ContentType);
+        }
         var (loaded, image, index, problem) = await OpenFrameAsync(ctx, uid, loader, frame).ConfigureAwait(false);
-        if (problem is not null) return problem;
+        if (problem is not null)
+        {
+            ctx.Response.Headers.Remove("ETag");
+            ctx.Response.Headers.Remove("Cache-Control");
+            return problem;
+        }
         byte[] png;
         try
         {
@@ -113,66 +143,50 @@ public static class InstanceEndpoints
                 png = PngEncoder.EncodeRgb24(rgb, pd.Columns, pd.Rows);
             }
         }
-        catch (DicomCodecException ex)
+        catch (Exception ex) when (ex is DicomCodecException or DicomDataException)
         {
-            return InstanceImageLoader.Unprocessable("Cannot decode", ex.Message);
+            ctx.Response.Headers.Remove("ETag");
+            ctx.Response.Headers.Remove("Cache-Control");
+            return InstanceImageLoader.Unprocessable(ex is DicomCodecException ? "Cannot decode" : "Cannot render", ex.Message);
         }
-        catch (DicomDataException ex)
-        {
-            return InstanceImageLoader.Unprocessable("Cannot render", ex.Message);
-        }
+        cache.Set(etag, new CachedImage(png, "image/png", []));
         await views.ImageViewedAsync(ctx, loaded!.Index.SeriesInstanceUid, uid).ConfigureAwait(false);
-        ctx.Response.Headers.CacheControl = "private, max-age=300";
-        return Results.File(png, "image/png");
+        return Results.Bytes(png, "image/png");
     }
 
     /// <summary>
     /// Modality values (HU for CT) of a grayscale frame as little-endian Int16 (clamped), for windowing in the
-    /// browser; geometry and the stored window in headers.
+    /// browser; geometry and the stored window in headers. Served from the decoded-frame cache, with an ETag so the
+    /// browser revalidates with a 304 instead of downloading again; the neighbouring slices are decoded ahead.
     /// </summary>
-    private static async Task<IResult> PixelsAsync(HttpContext ctx, string uid, InstanceImageLoader loader, ViewAuditor views, int? frame)
+    private static async Task<IResult> PixelsAsync(HttpContext ctx, string uid, IArchiveIndex index, PixelFrames frames, FramePrefetcher prefetch, ViewAuditor views, int? frame)
     {
-        var (loaded, image, index, problem) = await OpenFrameAsync(ctx, uid, loader, frame).ConfigureAwait(false);
-        if (problem is not null) return problem;
-        var pd = image!.PixelData;
-        if (!pd.IsGrayscale)
-            return InstanceImageLoader.Unprocessable("Not grayscale", $"Raw values are served for MONOCHROME1/2 only; this image is {pd.PhotometricInterpretation}. Use image.png.");
-        double[] values;
-        try
-        {
-            values = image.GetModalityValues(index);
-        }
-        catch (DicomCodecException ex)
-        {
-            return InstanceImageLoader.Unprocessable("Cannot decode", ex.Message);
-        }
-        var bytes = new byte[values.Length * 2];
-        for (int i = 0; i < values.Length; i++)
-            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)Math.Clamp(Math.Round(values[i]), short.MinValue, short.MaxValue));
+        var found = await index.FindInstanceAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
+        if (found is null) return BrowseEndpoints.NotFound("instance", uid);
+        int number = frame ?? 1;
+        if (number < 1) return Results.Problem(statusCode: 400, title: "No such frame", detail: "frame counts from 1.");
+        var etag = PixelFrames.ETag("px", found, number);
         var h = ctx.Response.Headers;
-        var ds = loaded!.File!.Dataset;
-        h["X-Rows"] = pd.Rows.ToString(CultureInfo.InvariantCulture);
-        h["X-Columns"] = pd.Columns.ToString(CultureInfo.InvariantCulture);
-        h["X-Frames"] = pd.FrameCount.ToString(CultureInfo.InvariantCulture);
-        if (ds.TryGetString(DicomTags.PixelSpacing, out var spacing)) h["X-PixelSpacing"] = spacing;
-        if (pd.IsMonochrome1) h["X-Photometric"] = "MONOCHROME1";
-        try
+        if (PixelFrames.NotModified(ctx.Request, etag))
         {
-            if (image.WindowPresets.Count > 0)
-            {
-                h["X-Window-Center"] = image.WindowPresets[0].Center.ToString(CultureInfo.InvariantCulture);
-                h["X-Window-Width"] = image.WindowPresets[0].Width.ToString(CultureInfo.InvariantCulture);
-            }
+            h.ETag = etag;
+            h.CacheControl = PrivateCache;
+            await views.ImageViewedAsync(ctx, found.SeriesInstanceUid, uid).ConfigureAwait(false);
+            return Results.StatusCode(StatusCodes.Status304NotModified);
         }
-        catch (DicomDataException)
-        {
-            // An inconsistent stored window is not a reason to refuse the pixels; the client picks a preset.
-        }
-        h.AccessControlExposeHeaders = "X-Rows, X-Columns, X-Frames, X-PixelSpacing, X-Photometric, X-Window-Center, X-Window-Width";
-        h.CacheControl = "private, max-age=300";
-        await views.ImageViewedAsync(ctx, loaded.Index.SeriesInstanceUid, uid).ConfigureAwait(false);
-        return Results.File(bytes, "application/octet-stream");
+        var (cached, problem) = await frames.GetAsync(found, number, ctx.RequestAborted).ConfigureAwait(false);
+        if (problem is not null) return problem;
+        if (number == 1) prefetch.Request(found.SeriesInstanceUid, uid);
+        foreach (var (name, value) in cached!.Headers) h[name] = value;
+        h.AccessControlExposeHeaders = PixelFrames.ExposedHeaders;
+        h.ETag = etag;
+        h.CacheControl = PrivateCache;
+        await views.ImageViewedAsync(ctx, found.SeriesInstanceUid, uid).ConfigureAwait(false);
+        return Results.Bytes(cached.Body, cached.ContentType);
     }
+
+    /// <summary>Images never change under their ETag; the browser keeps them for an hour and then revalidates.</summary>
+    private const string PrivateCache = "private, max-age=3600";
 
     private static async Task<(LoadedInstance? Loaded, DicomImage? Image, int FrameIndex, IResult? Problem)> OpenFrameAsync(HttpContext ctx, string uid, InstanceImageLoader loader, int? frame)
     {

@@ -18,6 +18,12 @@ public sealed class InstanceImageLoader(IArchiveIndex index, FileStore store)
     {
         var found = await index.FindInstanceAsync(sopInstanceUid, ct).ConfigureAwait(false);
         if (found is null) return null;
+        return await OpenAsync(found, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens an instance already looked up in the index.</summary>
+    public async Task<LoadedInstance> OpenAsync(IndexedInstance found, CancellationToken ct)
+    {
         var path = store.GetFullPath(found.FilePath);
         try
         {

@@ -27,6 +27,13 @@ public static class PngEncoder
         return Encode(new SKImageInfo(columns, rows, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba, columns * 4);
     }
 
+    /// <summary>A PNG with an alpha channel from interleaved straight-alpha RGBA pixels.</summary>
+    public static byte[] EncodeRgba(ReadOnlySpan<byte> rgba, int columns, int rows)
+    {
+        if (rgba.Length < columns * rows * 4) throw new ArgumentException("Fewer pixels than rows × columns × 4.", nameof(rgba));
+        return Encode(new SKImageInfo(columns, rows, SKColorType.Rgba8888, SKAlphaType.Unpremul), rgba[..(columns * rows * 4)], columns * 4);
+    }
+
     private static byte[] Encode(SKImageInfo info, ReadOnlySpan<byte> pixels, int rowBytes)
     {
         using var image = SKImage.FromPixelCopy(info, pixels, rowBytes) ?? throw new InvalidOperationException("SkiaSharp could not create the image.");

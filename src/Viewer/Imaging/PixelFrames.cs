@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using EdgeCancer.Dicom;
+using EdgeCancer.Dicom.Imaging.Codecs;
+using EdgeCancer.Scp.Index;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeCancer.Viewer.Imaging;
+
+/// <summary>
+/// The modality values (HU for CT) of a grayscale frame as little-endian Int16 with their geometry headers — the body
+/// of <c>/pixels</c> — decoded once and then served from <see cref="DecodedImageCache"/>.
+/// </summary>
+public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache cache)
+{
+    /// <summary>The headers of a pixels response that the browser may read (CORS-safe exposure).</summary>
+    public const string ExposedHeaders = "X-Rows, X-Columns, X-Frames, X-PixelSpacing, X-Photometric, X-Window-Center, X-Window-Width";
+
+    /// <summary>
+    /// The entity tag of a representation of one frame: the instance's archived file (path and size change when it is
+    /// stored again), the frame and <paramref name="variant"/> (e.g. the PNG's window).
+    /// </summary>
+    public static string ETag(string kind, IndexedInstance found, int frame, string variant = "")
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{found.SopInstanceUid}|{found.FilePath}|{found.FileSize}|{frame}|{variant}"));
+        return $"\"{kind}-{Convert.ToHexStringLower(hash)[..32]}\"";
+    }
+
+    /// <summary>True when the request's If-None-Match names <paramref name="etag"/> (RFC 9110 §13.1.2, weak comparison).</summary>
+    public static bool NotModified(HttpRequest request, string etag)
+    {
+        foreach (var value in request.Headers.IfNoneMatch)
+        {
+            if (value is null) continue;
+            foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (part == "*" || part == etag || part == "W/" + etag) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The frame (1-based) from the cache, or decoded and cached; or the problem.</summary>
+    public async Task<(CachedImage? Frame, IResult? Problem)> GetAsync(IndexedInstance found, int frame, CancellationToken ct)
+    {
+        var key = ETag("px", found, frame);
+        if (cache.TryGet(key) is { } hit) return (hit, null);
+        var (decoded, problem) = await DecodeAsync(found, frame, ct).ConfigureAwait(false);
+        if (decoded is not null) cache.Set(key, decoded);
+        return (decoded, problem);
+    }
+
+    /// <summary>Decodes into the cache unless it is there already (prefetch).</summary>
+    public async Task WarmAsync(IndexedInstance found, CancellationToken ct)
+    {
+        var key = ETag("px", found, 1);
+        if (cache.Contains(key)) return;
+        var (decoded, _) = await DecodeAsync(found, 1, ct).ConfigureAwait(false);
+        if (decoded is not null) cache.Set(key, decoded);
+    }
+
+    private async Task<(CachedImage?, IResult?)> DecodeAsync(IndexedInstance found, int number, CancellationToken ct)
+    {
+        var loaded = await loader.OpenAsync(found, ct).ConfigureAwait(false);
+        if (loaded.Problem is not null) return (null, loaded.Problem);
+        var (image, problem) = InstanceImageLoader.Renderer(loaded.File!);
+        if (problem is not null) return (null, problem);
+        var pd = image!.PixelData;
+        if (number < 1 || number > pd.FrameCount)
+            return (null, Results.Problem(statusCode: 400, title: "No such frame", detail: $"frame is 1 to {pd.FrameCount} for this image."));
+        if (!pd.IsGrayscale)
+            return (null, InstanceImageLoader.Unprocessable("Not grayscale", $"Raw values are served for MONOCHROME1/2 only; this image is {pd.PhotometricInterpretation}. Use image.png."));
+        byte[] bytes;
+        try
+        {
+            var values = image.GetModalityValues(number - 1);
+            bytes = new byte[values.Length * 2];
+            for (int i = 0; i < values.Length; i++)
+                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)Math.Clamp(Math.Round(values[i]), short.MinValue, short.MaxValue));
+        }
+        catch (DicomCodecException ex)
+        {
+            return (null, InstanceImageLoader.Unprocessable("Cannot decode", ex.Message));
+        }
+        catch (DicomDataException ex)
+        {
+            return (null, InstanceImageLoader.Unprocessable("Cannot decode", ex.Message));
+        }
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new("X-Rows", pd.Rows.ToString(CultureInfo.InvariantCulture)),
+            new("X-Columns", pd.Columns.ToString(CultureInfo.InvariantCulture)),
+            new("X-Frames", pd.FrameCount.ToString(CultureInfo.InvariantCulture)),
+        };
+        var ds = loaded.File!.Dataset;
+        if (ds.TryGetString(DicomTags.PixelSpacing, out var spacing)) headers.Add(new("X-PixelSpacing", spacing));
+        if (pd.IsMonochrome1) headers.Add(new("X-Photometric", "MONOCHROME1"));
+        try
+        {
+            if (image.WindowPresets.Count > 0)
+            {
+                headers.Add(new("X-Window-Center", image.WindowPresets[0].Center.ToString(CultureInfo.InvariantCulture)));
+                headers.Add(new("X-Window-Width", image.WindowPresets[0].Width.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+        catch (DicomDataException)
+        {
+            // An inconsistent stored window is not a reason to refuse the pixels; the client picks a preset.
+        }
+        return (new CachedImage(bytes, "application/octet-stream", headers), null);
+    }
+}
