@@ -143,6 +143,10 @@ public static class NodeHostBuilder
         if (roles.Viewer)
         {
             s.AddEdgeCancerViewer(configuration);
+            // Heatmaps need the models; a viewer without the worker role loads them itself on the first heatmap, if present.
+            if (!roles.Worker && Directory.Exists(config["Node:Models"] ?? "./models"))
+                s.AddSingleton<EdgeCancer.Inference.Models.IModelProvider>(sp =>
+                    new EdgeCancer.Inference.Models.ActiveModelProvider(new EdgeCancer.Inference.Models.ModelRegistry(sp.GetRequiredService<IOptions<NodeOptions>>().Value.Models)));
             // Cookie and anti-forgery keys live with the node's data (shared by viewer replicas on the same volume).
             var keys = Path.Combine(config["Node:Data"] ?? "./data", "keys");
             s.AddDataProtection().SetApplicationName("EdgeCancer").PersistKeysToFileSystem(new DirectoryInfo(keys));
