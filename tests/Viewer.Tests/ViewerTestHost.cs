@@ -42,7 +42,20 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
     public string SeriesUid => Slices[0].GetString(DicomTags.SeriesInstanceUID);
     public string SliceUid(int i) => Slices[i].GetString(DicomTags.SOPInstanceUID);
 
-    public static async Task<ViewerTestHost> StartAsync(IndexDialect dialect, bool seedUsers = true)
+    /// <summary><c>models/</c> at the repository root (found by walking up to EdgeCancer.sln).</summary>
+    public static string ModelsRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "EdgeCancer.sln"))) return Path.Combine(dir.FullName, "models");
+            throw new DirectoryNotFoundException("EdgeCancer.sln was not found above the test output folder.");
+        }
+    }
+
+    /// <param name="withModels">Registers the repository's models (heatmaps); without, the viewer has none.</param>
+    /// <param name="settings">More configuration (e.g. Viewer:ImageCacheMegabytes).</param>
+    public static async Task<ViewerTestHost> StartAsync(IndexDialect dialect, bool seedUsers = true, bool withModels = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "edgecancer-viewer-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -55,6 +68,7 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
             ["Viewer:MaxFailedSignIns"] = "3",
             ["Viewer:Organization"] = "Test Hospital Radiology",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         var s = builder.Services;
         s.AddSingleton(new FileStore(Options.Create(new FileStoreOptions { Root = Path.Combine(root, "dicom"), FreeSpaceWatermarkBytes = 0 })));
         var connection = dialect == IndexDialect.PostgreSql
@@ -64,6 +78,7 @@ internal sealed partial class ViewerTestHost : IAsyncDisposable
         s.AddSingleton<IArchiveIndex>(sp => sp.GetRequiredService<SqlArchiveIndex>());
         s.AddSingleton(new ArchiveServiceOptions { EnqueueWork = _ => false });
         s.AddEdgeCancerViewer(builder.Configuration);
+        if (withModels) s.AddSingleton<EdgeCancer.Inference.Models.IModelProvider>(_ => new EdgeCancer.Inference.Models.ActiveModelProvider(new EdgeCancer.Inference.Models.ModelRegistry(ModelsRoot)));
         var app = builder.Build();
         app.MapEdgeCancerViewer();
         var index = app.Services.GetRequiredService<SqlArchiveIndex>();
