@@ -36,7 +36,8 @@ public static class ExportEndpoints
         return Results.Stream(async body =>
         {
             var ct = ctx.RequestAborted;
-            var archive = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct).ConfigureAwait(false);
+            var output = new SyncWriteBuffer(body);
+            var archive = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct).ConfigureAwait(false);
             await using (archive.ConfigureAwait(false))
             {
                 var seriesNumbers = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -54,8 +55,63 @@ public static class ExportEndpoints
                         await using (target.ConfigureAwait(false))
                             await source.CopyToAsync(target, ct).ConfigureAwait(false);
                     }
+                    await output.DrainAsync(ct).ConfigureAwait(false);
                 }
             }
+            await output.DrainAsync(ct).ConfigureAwait(false);
         }, "application/zip", $"study-{uid}.zip");
+    }
+
+    /// <summary>
+    /// Write-only stream over the response body that keeps the few synchronous writes ZipArchive still makes (entry
+    /// headers, data descriptors, the central directory) in memory and sends them with the next asynchronous write or
+    /// <see cref="DrainAsync"/>, so no thread blocks on the network (Kestrel forbids synchronous I/O).
+    /// </summary>
+    private sealed class SyncWriteBuffer(Stream inner) : Stream
+    {
+        private readonly MemoryStream _pending = new();
+        private long _written;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+        public async Task DrainAsync(CancellationToken ct)
+        {
+            if (_pending.Length == 0) return;
+            await inner.WriteAsync(_pending.GetBuffer().AsMemory(0, (int)_pending.Length), ct).ConfigureAwait(false);
+            _pending.SetLength(0);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _pending.Write(buffer);
+            _written += buffer.Length;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            _written += buffer.Length;
+        }
+
+        public override void Flush() { } // kept until the next asynchronous write
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            await DrainAsync(cancellationToken).ConfigureAwait(false);
+            await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
