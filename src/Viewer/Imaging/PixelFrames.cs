@@ -73,10 +73,7 @@ public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache ca
         byte[] bytes;
         try
         {
-            var values = image.GetModalityValues(number - 1);
-            bytes = new byte[values.Length * 2];
-            for (int i = 0; i < values.Length; i++)
-                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)Math.Clamp(Math.Round(values[i]), short.MinValue, short.MaxValue));
+            bytes = ModalityInt16(image, number - 1);
         }
         catch (DicomCodecException ex)
         {
@@ -108,5 +105,37 @@ public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache ca
             // An inconsistent stored window is not a reason to refuse the pixels; the client picks a preset.
         }
         return (new CachedImage(bytes, "application/octet-stream", headers), null);
+    }
+
+    /// <summary>
+    /// Modality values of a frame, rounded and clamped to Int16, little-endian. A linear Modality LUT (Rescale
+    /// Slope/Intercept, PS3.3 C.11.1.1.2) is applied to the stored integers directly — with slope 1 and an integral
+    /// intercept (every CT we make) as an integer add — which is several times faster than going through doubles.
+    /// </summary>
+    private static byte[] ModalityInt16(Dicom.Imaging.DicomImage image, int frame)
+    {
+        var lut = image.ModalityLut;
+        int count = image.PixelData.SampleCount;
+        var bytes = new byte[count * 2];
+        if (lut.Table is not null || !BitConverter.IsLittleEndian)
+        {
+            var values = image.GetModalityValues(frame);
+            for (int i = 0; i < values.Length; i++)
+                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)Math.Clamp(Math.Round(values[i]), short.MinValue, short.MaxValue));
+            return bytes;
+        }
+        var stored = image.PixelData.GetStoredValues(frame);
+        var target = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(bytes.AsSpan());
+        if (lut.Slope == 1 && lut.Intercept == Math.Floor(lut.Intercept) && Math.Abs(lut.Intercept) < 1 << 20)
+        {
+            int intercept = (int)lut.Intercept;
+            for (int i = 0; i < stored.Length; i++) target[i] = (short)Math.Clamp(stored[i] + intercept, short.MinValue, short.MaxValue);
+        }
+        else
+        {
+            double slope = lut.Slope, intercept = lut.Intercept;
+            for (int i = 0; i < stored.Length; i++) target[i] = (short)Math.Clamp(Math.Round(slope * stored[i] + intercept), short.MinValue, short.MaxValue);
+        }
+        return bytes;
     }
 }
