@@ -192,6 +192,14 @@ public class LiveTests(IndexDialect dialect)
         try
         {
             var endpoint = await node.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+            // A row from 8 days ago: pruned (7 days kept) when the next association is recorded.
+            long old = DateTimeOffset.UtcNow.AddDays(-8).ToUnixTimeMilliseconds();
+            await _host.Index.ExecuteWriteAsync(async c =>
+            {
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = $"INSERT INTO association_log (calling_ae, called_ae, started_at, ended_at, outcome) VALUES ('OLDMODALITY', 'EDGEVIEW', {old}, {old}, 'released')";
+                return await cmd.ExecuteNonQueryAsync();
+            }, CancellationToken.None);
             using var doctor = await _host.SignedInAsync("drjane");
             using var events = await OpenEventsAsync(doctor);
             await WaitForSubscribersAsync(1);
@@ -234,6 +242,8 @@ public class LiveTests(IndexDialect dialect)
                 Assert.That(row.GetProperty("peerAddress").GetString(), Does.StartWith("127.0.0.1:"));
                 Assert.That(row.GetProperty("endedAt").GetDateTimeOffset(), Is.GreaterThanOrEqualTo(row.GetProperty("startedAt").GetDateTimeOffset()));
             });
+            var pruned = await tech.GetFromJsonAsync<JsonElement>("/api/associations?callingAe=OLDMODALITY");
+            Assert.That(pruned.GetArrayLength(), Is.Zero, "associations older than 7 days are pruned");
         }
         finally
         {
