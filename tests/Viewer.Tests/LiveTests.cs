@@ -162,6 +162,21 @@ public class LiveTests(IndexDialect dialect)
     }
 
     [Test]
+    public async Task An_AI_result_written_by_the_worker_is_announced()
+    {
+        using var tech = await _host.SignedInAsync("tech");
+        using var events = await OpenEventsAsync(tech);
+        await WaitForSubscribersAsync(1);
+        // As the inference worker (possibly another process) writes it: only the ai_result row changes.
+        var analysis = new EdgeCancer.Inference.Pipeline.ImageAnalysis(EdgeCancer.Inference.Pipeline.AnalysisStatus.Done, null, "chest", 0.9, 0.9, 0.2, 0.5,
+            [new EdgeCancer.Inference.Pipeline.ModelIdentity("body-part", "1.0.0", new string('a', 64))]);
+        await _host.App.Services.GetRequiredService<EdgeCancer.Inference.Pipeline.AiResultStore>().SaveAsync(_host.SliceUid(2), _host.StudyUid, _host.SeriesUid, 3,
+            analysis, null, CancellationToken.None);
+        var data = await events.NextAsync("worklist", d => d.GetProperty("studyInstanceUid").GetString() == _host.StudyUid, TimeSpan.FromSeconds(10));
+        Assert.That(data.GetProperty("studyInstanceUid").GetString(), Is.EqualTo(_host.StudyUid));
+    }
+
+    [Test]
     public async Task Stopping_the_node_ends_open_event_streams()
     {
         await using var host = await ViewerTestHost.StartAsync(dialect);
