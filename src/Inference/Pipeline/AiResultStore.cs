@@ -98,6 +98,17 @@ public sealed class AiResultStore(SqlArchiveIndex index, TimeProvider? time = nu
         return (await c.QueryAsync<AiSeriesRow>(new CommandDefinition(SeriesSelect + " WHERE summary_due = @due AND last_result_at <= @since", new { due = true, since = quietSinceMs }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
     }
 
+    /// <summary>
+    /// When the last image of a series that was queued for <paramref name="kind"/> arrived (its work item's creation,
+    /// written in the image's index transaction), or null when none was.
+    /// </summary>
+    public async Task<long?> LastArrivalAsync(string seriesUid, string kind, CancellationToken ct)
+    {
+        await using var c = await index.OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(created_at) FROM work_queue WHERE series_instance_uid = @series AND kind = @kind", new { series = seriesUid, kind }, cancellationToken: ct)).ConfigureAwait(false);
+    }
+
     /// <summary>A series' state.</summary>
     public async Task<AiSeriesRow?> SeriesAsync(string seriesUid, CancellationToken ct)
     {
