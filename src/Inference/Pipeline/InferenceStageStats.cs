@@ -18,10 +18,8 @@ public enum InferenceStage
     SrBuild,
     /// <summary>Storing the SR through the archive (staging, fsync, index transaction).</summary>
     SrStore,
-    /// <summary>Recording the result (and queueing a heatmap) in the index.</summary>
+    /// <summary>Recording the result, queueing follow-up work and marking the item done (one index transaction).</summary>
     Result,
-    /// <summary>Marking the work item done.</summary>
-    Complete,
 }
 
 /// <summary>

@@ -145,10 +145,7 @@ public sealed class InferenceWorker(
     {
         try
         {
-            await AnalyzeAndReportAsync(item, ct).ConfigureAwait(false);
-            long t0 = Stopwatch.GetTimestamp();
-            await index.CompleteAsync(item.Id, workerId, ct).ConfigureAwait(false);
-            _stats.Add(InferenceStage.Complete, t0);
+            await AnalyzeAndReportAsync(workerId, item, ct).ConfigureAwait(false);
             _stats.ImageDone();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -166,7 +163,7 @@ public sealed class InferenceWorker(
         }
     }
 
-    private async Task AnalyzeAndReportAsync(WorkItem item, CancellationToken ct)
+    private async Task AnalyzeAndReportAsync(string workerId, WorkItem item, CancellationToken ct)
     {
         var o = options.Value;
         long t = Stopwatch.GetTimestamp();
@@ -185,6 +182,7 @@ public sealed class InferenceWorker(
         t = _stats.Add(InferenceStage.Analyse, t);
 
         string? srUid = null;
+        var queued = new List<QueuedWork>();
         if (analysis.Status == AnalysisStatus.Done)
         {
             srUid = DicomUid.FromName($"edgecancer/ai-image/{item.SopInstanceUid}/{analysis.ModelSet}").Value;
@@ -193,15 +191,15 @@ public sealed class InferenceWorker(
             t = _stats.Add(InferenceStage.SrBuild, t);
             var (outcome, _, _) = await writer.StoreAsync(new DicomFile(report), enqueueWork: false, ct).ConfigureAwait(false);
             if (!outcome.Status.IsSuccess) throw new InvalidOperationException($"The per-image report could not be stored: {outcome.Status} {outcome.ErrorComment}");
-            foreach (var ae in o.ForwardTo)
-                await index.EnqueueWorkAsync(ForwardKindPrefix + ae, srUid, item.StudyInstanceUid, srSeries, ct).ConfigureAwait(false);
+            foreach (var ae in o.ForwardTo) queued.Add(new QueuedWork(ForwardKindPrefix + ae, srUid, item.StudyInstanceUid, srSeries));
             t = _stats.Add(InferenceStage.SrStore, t);
         }
-        // The heatmap item is queued before the result, so a crash in between re-runs this item and queues it again
-        // (the heatmap worker skips heatmaps already on disk) rather than losing it.
         if (o.Heatmaps && analysis.Status == AnalysisStatus.Done && analysis.IsSuspicious)
-            await index.EnqueueWorkAsync(HeatmapKind, item.SopInstanceUid, item.StudyInstanceUid, item.SeriesInstanceUid, ct).ConfigureAwait(false);
-        await results.SaveAsync(item.SopInstanceUid, item.StudyInstanceUid, item.SeriesInstanceUid, instanceNumber, analysis, srUid, ct).ConfigureAwait(false);
+            queued.Add(new QueuedWork(HeatmapKind, item.SopInstanceUid, item.StudyInstanceUid, item.SeriesInstanceUid));
+        // Result, follow-up work (forwarding, heatmap) and completion in one commit: a crash before it re-runs the item,
+        // which rewrites the same report; after it nothing is left to do.
+        await results.SaveAsync(item.SopInstanceUid, item.StudyInstanceUid, item.SeriesInstanceUid, instanceNumber, analysis, srUid,
+            new WorkCompletion(item.Id, workerId), queued, ct).ConfigureAwait(false);
         _stats.Add(InferenceStage.Result, t);
         WorkerLog.Analysed(logger, item.SopInstanceUid, analysis.Status, analysis.Reason ?? "");
     }
