@@ -155,6 +155,7 @@ if [ -z "${SKIP_SUMMARY:-}" ]; then
   fi
   NODE_RSS_END=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$NODE_PID/status" 2>/dev/null || echo "?")
   stop_node
+  MEMORY=$(grep -o 'memory rss=.*' "$NODE_DIR/node.log" | tail -n 1 || true)
   # Per-stage breakdown: sum of the node's "Inference queue drained: images=N wall=Ws … stage=MEANms/TOTALs …" lines.
   STAGES=$(grep -o 'Inference queue drained: .*' "$NODE_DIR/node.log" | awk '
     { for (i = 4; i <= NF; i++) { split($i, kv, "="); k = kv[1]; v = kv[2]
@@ -188,6 +189,7 @@ if [ -z "${SKIP_SUMMARY:-}" ]; then
     echo "  <= quiet + 10 s ($((QUIET + 10)) s): MISS"
   fi
   echo "  node stages: $STAGES"
+  echo "  node ${MEMORY:-memory: no drained line} (at the last drained queue)"
   echo "  background heatmaps: $HEATMAPS written of ${QUEUED:-?} queued (images at or above the malignancy threshold)${HEATMAP_SECONDS:+, all done $HEATMAP_SECONDS s after the summary}; node peak RSS at the end $NODE_RSS_END MB"
   echo "  peak RSS < 300 MB (up to the summary): $(verdict "${NODE_RSS:-9999} < 300")"
 fi

@@ -18,6 +18,8 @@ public static class WorkerRole
             var folder = sp.GetRequiredService<IOptions<NodeOptions>>().Value.Models;
             if (!Directory.Exists(folder))
                 throw new OptionsValidationException("Node:Models", typeof(NodeOptions), [$"Node:Models: the models folder '{Path.GetFullPath(folder)}' does not exist (run from the repository root, or set --models)."]);
+            // Before any session exists: large ONNX Runtime buffers mapped on their own, so freed ones leave the process.
+            NativeHeap.ConfigureForModels();
             // Sessions are shared by all workers; their intra-op threads are sized so workers × threads ≈ cores.
             var inference = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;
             try

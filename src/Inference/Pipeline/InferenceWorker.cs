@@ -98,7 +98,11 @@ public sealed class InferenceWorker(
             catch (OperationCanceledException) { return; }
             if (items.Count == 0)
             {
-                if (!_activity.IsBusy && _stats.Images > 0) WorkerLog.Drained(logger, _stats.TakeSnapshot().ToString());
+                if (!_activity.IsBusy && _stats.Images > 0)
+                {
+                    NativeHeap.Trim(); // activations of the finished runs
+                    WorkerLog.Drained(logger, _stats.TakeSnapshot().ToString(), MemoryLine());
+                }
                 try { await idle.WaitForNextTickAsync(ct).ConfigureAwait(false); } catch (OperationCanceledException) { return; }
                 continue;
             }
@@ -117,6 +121,16 @@ public sealed class InferenceWorker(
                 }
             }
         }
+    }
+
+    /// <summary>Where the process's memory is: resident set and its peak, and the managed heap (the rest is native: ONNX Runtime, codecs).</summary>
+    private static string MemoryLine()
+    {
+        using var self = Process.GetCurrentProcess();
+        var gc = GC.GetGCMemoryInfo();
+        const double MB = 1024 * 1024;
+        return FormattableString.Invariant(
+            $"rss={self.WorkingSet64 / MB:0}MB peak={self.PeakWorkingSet64 / MB:0}MB managed-heap={gc.HeapSizeBytes / MB:0}MB managed-committed={gc.TotalCommittedBytes / MB:0}MB loh={gc.GenerationInfo[3].SizeAfterBytes / MB:0}MB gen2-collections={GC.CollectionCount(2)}");
     }
 
     private async Task ConsumeAsync(ChannelReader<(WorkItem Item, IDisposable Busy)> input, CancellationToken ct)
@@ -222,8 +236,8 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Forwarding {Count} report(s) to {AeTitle} failed: {Reason}")]
     public static partial void ForwardFailed(ILogger logger, int count, string aeTitle, string reason);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Inference queue drained: {Stages}")]
-    public static partial void Drained(ILogger logger, string stages);
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Inference queue drained: {Stages}; memory {Memory}")]
+    public static partial void Drained(ILogger logger, string stages, string memory);
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Heatmap of {SopInstanceUid} ({Model} {Version}) written in {Seconds:0.0} s ({Runs} model runs)")]
     public static partial void HeatmapWritten(ILogger logger, string sopInstanceUid, string model, string version, double seconds, int runs);
