@@ -3,7 +3,9 @@
 #   1. per-image latency (p50/p95/mean) and images/s of the classifier at batch 1 (every active model: ResNet18
 #      backbone + body-part + chest-malignancy heads), on chest and head images, in-process (ingest-tools inference);
 #   2. time from the last slice of a 300-slice chest series (sent by storescu) to its "AI series summary" SR, as seen
-#      by findscu, on a node running `serve --roles scp,worker`.
+#      by findscu, on a node running `serve --roles scp,worker`, with the node's per-stage time breakdown (from its
+#      "Inference queue drained" log lines), images/s, peak RSS up to the summary, and the background heatmaps made
+#      afterwards.
 #
 #   benchmarks/inference/run.sh            # about 5-15 minutes on 2 cores
 #
@@ -13,12 +15,14 @@
 #   N=100                images timed per series in the latency part (after 5 warm-up calls)
 #   QUIET=10             Inference:QuietPeriodSeconds of the node
 #   GIVE_UP=1200         seconds to wait for the summary SR before giving up
+#   WORKERS=             Inference:Workers of the node (default: the node's default, the processor count)
+#   HEATMAP_WAIT=120     seconds to wait after the summary for the background heatmaps (0: don't wait)
 #   BASE_PORT=21400      DICOM port BASE_PORT+1 on 127.0.0.1
 #   BENCH_DIR=DIR        work folder (default /tmp/edgecancer-ibench); generated series are kept and reused, the node's
 #                        data folder is new each run and removed at the end unless KEEP=1
 #   SKIP_BUILD=1 SKIP_LATENCY=1 SKIP_SUMMARY=1   skip a part
 #
-# Needs: dotnet SDK, DCMTK (storescu, findscu, echoscu, dcmdump), the models/ folder of this repository (the ResNet18
+# Needs: dotnet SDK, DCMTK (storescu, findscu, echoscu, dcmdump), sqlite3, the models/ folder of this repository (the ResNet18
 # ONNX is found in the NuGet package folder, as `edgecancer models verify` does).
 set -euo pipefail
 
@@ -27,6 +31,8 @@ SLICES=${SLICES:-300}
 HEAD_SLICES=${HEAD_SLICES:-40}
 N=${N:-100}
 QUIET=${QUIET:-10}
+WORKERS=${WORKERS:-}
+HEATMAP_WAIT=${HEATMAP_WAIT:-120}
 GIVE_UP=${GIVE_UP:-1200}
 BASE_PORT=${BASE_PORT:-21400}
 PORT=$((BASE_PORT + 1))
@@ -104,6 +110,7 @@ if [ -z "${SKIP_SUMMARY:-}" ]; then
   NODE_DIR=$(mktemp -d "$WORK/node.XXXXXX")
   log "summary: starting serve --roles scp,worker on 127.0.0.1:$PORT, quiet period $QUIET s (log: $NODE_DIR/node.log)"
   env EDGECANCER_Inference__QuietPeriodSeconds="$QUIET" EDGECANCER_Logging__LogLevel__Default=Warning \
+    "EDGECANCER_Logging__LogLevel__EdgeCancer.Inference.Pipeline=Information" ${WORKERS:+EDGECANCER_Inference__Workers=$WORKERS} \
     "$EDGECANCER" serve --roles scp,worker --data "$NODE_DIR/data" --dicom-port "$PORT" --models "$MODELS" >"$NODE_DIR/node.log" 2>&1 &
   NODE_PID=$!
   for i in $(seq 1 150); do
@@ -129,10 +136,35 @@ if [ -z "${SKIP_SUMMARY:-}" ]; then
     fi
     sleep 1
   done
+  NODE_RSS=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$NODE_PID/status" 2>/dev/null || echo "?")
   SR_COUNT=$(TCP_NODELAY=1 findscu -S -aec "$AE" -k QueryRetrieveLevel=IMAGE -k StudyInstanceUID="$STUDY" -k SeriesInstanceUID -k Modality=SR -k SOPInstanceUID \
                127.0.0.1 "$PORT" 2>&1 | grep -c 'SOPInstanceUID' || true)
-  NODE_RSS=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$NODE_PID/status" 2>/dev/null || echo "?")
+  # Background heatmaps: one per image at or above the malignancy threshold, made once the series is done.
+  HEATMAPS=0
+  HEATMAP_SECONDS=""
+  if [ -n "$SUMMARY_SECONDS" ] && [ "$HEATMAP_WAIT" -gt 0 ]; then
+    HSTART=$(date +%s.%N)
+    while :; do
+      HEATMAPS=$({ find "$NODE_DIR/data/heatmaps" -name '*.pgm' 2>/dev/null || true; } | wc -l)
+      QUEUED=$(sqlite3 "$NODE_DIR/data/index.db" "SELECT COUNT(*) FROM work_queue WHERE kind = 'heatmap'" 2>/dev/null || echo "?")
+      OPEN=$(sqlite3 "$NODE_DIR/data/index.db" "SELECT COUNT(*) FROM work_queue WHERE kind = 'heatmap' AND state IN ('pending','claimed')" 2>/dev/null || echo "?")
+      if [ "$OPEN" = "0" ]; then HEATMAP_SECONDS=$(calc "$(date +%s.%N) - $HSTART" 1); break; fi
+      if awk "BEGIN { exit !($(date +%s.%N) - $HSTART > $HEATMAP_WAIT) }"; then break; fi
+      sleep 1
+    done
+  fi
+  NODE_RSS_END=$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$NODE_PID/status" 2>/dev/null || echo "?")
   stop_node
+  MEMORY=$(grep -o 'memory rss=.*' "$NODE_DIR/node.log" | tail -n 1 || true)
+  # Per-stage breakdown: sum of the node's "Inference queue drained: images=N wall=Ws … stage=MEANms/TOTALs …" lines.
+  STAGES=$(grep -o 'Inference queue drained: .*' "$NODE_DIR/node.log" | awk '
+    { for (i = 4; i <= NF; i++) { split($i, kv, "="); k = kv[1]; v = kv[2]
+        if (k == "images") images += v; else if (k == "wall") { sub("s", "", v); wall += v }
+        else if (v ~ /ms\//) { split(v, p, "/"); sub("s", "", p[2]); tot[k] += p[2]; if (!(k in seen)) { seen[k] = 1; order[++n] = k } } } }
+    END { if (images == 0) { print "no drained line in the node log"; exit }
+          printf "%d images in %.1f s of busy wall time (%.1f images/s); per image (summed over workers):", images, wall, images / wall
+          for (j = 1; j <= n; j++) printf " %s %.1f ms", order[j], tot[order[j]] * 1000 / images
+          printf "\n" }')
 fi
 
 # ---- report -------------------------------------------------------------------------------------------------------
@@ -150,11 +182,15 @@ fi
 if [ -z "${SKIP_SUMMARY:-}" ]; then
   echo "Last slice to summary SR ($SLICES-slice chest series, storescu took $SEND_SECONDS s, quiet period $QUIET s, serve --roles scp,worker):"
   if [ -n "$SUMMARY_SECONDS" ]; then
-    echo "  summary SR found by findscu $SUMMARY_SECONDS s after storescu finished ($SR_COUNT SR instances in the study; node peak RSS $NODE_RSS MB)"
+    echo "  summary SR found by findscu $SUMMARY_SECONDS s after storescu finished ($SR_COUNT SR instances in the study; node peak RSS $NODE_RSS MB up to the summary)"
     echo "  <= quiet + 10 s ($((QUIET + 10)) s): $(verdict "$SUMMARY_SECONDS <= $QUIET + 10")"
   else
     echo "  no summary SR within $GIVE_UP s ($SR_COUNT SR instances in the study)"
     echo "  <= quiet + 10 s ($((QUIET + 10)) s): MISS"
   fi
+  echo "  node stages: $STAGES"
+  echo "  node ${MEMORY:-memory: no drained line} (at the last drained queue)"
+  echo "  background heatmaps: $HEATMAPS written of ${QUEUED:-?} queued (images at or above the malignancy threshold)${HEATMAP_SECONDS:+, all done $HEATMAP_SECONDS s after the summary}; node peak RSS at the end $NODE_RSS_END MB"
+  echo "  peak RSS < 300 MB (up to the summary): $(verdict "${NODE_RSS:-9999} < 300")"
 fi
 echo "total run time: $SECONDS s; load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"

@@ -18,8 +18,13 @@ public sealed record OcclusionOptions(int Patch = 32, int Stride = 16)
 /// </summary>
 public static class OcclusionSensitivity
 {
-    /// <summary>Computes the heatmap of <paramref name="model"/> (a classifier in <paramref name="set"/>) for <paramref name="image"/>.</summary>
-    public static Heatmap Compute(ModelSet set, LoadedModel model, HuImage image, OcclusionOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Computes the heatmap of <paramref name="model"/> (a classifier in <paramref name="set"/>) for <paramref name="image"/>.
+    /// <paramref name="beforeEachRun"/>, when given, is called before every model run: a background caller uses it to
+    /// pause while more urgent work is running.
+    /// </summary>
+    public static Heatmap Compute(ModelSet set, LoadedModel model, HuImage image, OcclusionOptions? options = null, CancellationToken cancellationToken = default,
+        Action<CancellationToken>? beforeEachRun = null)
     {
         options ??= new OcclusionOptions();
         var spec = model.Manifest.Preprocessing ?? throw new ArgumentException($"{model.Name} has no preprocessing; occlusion needs an image model.", nameof(model));
@@ -28,6 +33,7 @@ public static class OcclusionSensitivity
         int patch = Math.Clamp((int)Math.Round(options.Patch * scale), 1, Math.Min(rows, columns));
         int stride = Math.Max(1, (int)Math.Round(options.Stride * scale));
         var channels = ImageTensor.Window(image, spec);
+        beforeEachRun?.Invoke(cancellationToken);
         var baseline = Classifier.PredictChannels(set, model, channels, rows, columns);
         string label = baseline.Threshold is not null ? model.Manifest.Labels[^1] : baseline.Label;
         double p0 = baseline.Probabilities[label];
@@ -43,6 +49,7 @@ public static class OcclusionSensitivity
             for (int gx = 0; gx < xs.Count; gx++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                beforeEachRun?.Invoke(cancellationToken);
                 int y0 = ys[gy], x0 = xs[gx];
                 for (int c = 0; c < 3; c++)
                 {
@@ -57,6 +64,15 @@ public static class OcclusionSensitivity
             }
         for (int i = 0; i < sum.Length; i++) sum[i] = count[i] > 0 ? Math.Max(0, sum[i] / count[i]) : 0;
         return new Heatmap(model.Name, model.Version, label, p0, ys.Count, xs.Count, grid, rows, columns, sum);
+    }
+
+    /// <summary>Model runs one heatmap of an image of <paramref name="rows"/> × <paramref name="columns"/> takes (the baseline included).</summary>
+    public static int Runs(int rows, int columns, int inputSize, OcclusionOptions options)
+    {
+        double scale = Math.Max(rows, columns) / (double)inputSize;
+        int patch = Math.Clamp((int)Math.Round(options.Patch * scale), 1, Math.Min(rows, columns));
+        int stride = Math.Max(1, (int)Math.Round(options.Stride * scale));
+        return 1 + Positions(rows, patch, stride).Count * Positions(columns, patch, stride).Count;
     }
 
     /// <summary>Patch origins covering 0…size−1 (the last one flush with the edge).</summary>

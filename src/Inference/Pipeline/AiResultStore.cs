@@ -26,6 +26,12 @@ public sealed record AiResultRow
     public IReadOnlyList<ModelIdentity> Models => JsonSerializer.Deserialize<List<ModelIdentity>>(ModelsJson) ?? [];
 }
 
+/// <summary>A claimed work item to mark done with a result.</summary>
+public readonly record struct WorkCompletion(long WorkItemId, string WorkerId);
+
+/// <summary>A work item to queue with a result.</summary>
+public sealed record QueuedWork(string Kind, string SopInstanceUid, string StudyInstanceUid, string SeriesInstanceUid);
+
 /// <summary>A series' summary state.</summary>
 public sealed record AiSeriesRow
 {
@@ -47,7 +53,17 @@ public sealed class AiResultStore(SqlArchiveIndex index, TimeProvider? time = nu
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Records (or replaces) an image's result and marks its series as due for a summary.</summary>
-    public Task SaveAsync(string sopInstanceUid, string studyUid, string seriesUid, int? instanceNumber, ImageAnalysis a, string? srSopInstanceUid, CancellationToken ct)
+    public Task SaveAsync(string sopInstanceUid, string studyUid, string seriesUid, int? instanceNumber, ImageAnalysis a, string? srSopInstanceUid, CancellationToken ct) =>
+        SaveAsync(sopInstanceUid, studyUid, seriesUid, instanceNumber, a, srSopInstanceUid, null, [], ct);
+
+    /// <summary>
+    /// Records (or replaces) an image's result, marks its series as due for a summary, queues <paramref name="enqueue"/>
+    /// and marks the work item <paramref name="complete"/> done, all in one index transaction (one commit instead of
+    /// one per step). Returns false when the work item was given and is no longer claimed by that worker (the result
+    /// is recorded all the same; it is identical whoever writes it).
+    /// </summary>
+    public Task<bool> SaveAsync(string sopInstanceUid, string studyUid, string seriesUid, int? instanceNumber, ImageAnalysis a, string? srSopInstanceUid,
+        WorkCompletion? complete, IReadOnlyList<QueuedWork> enqueue, CancellationToken ct)
     {
         var now = Now();
         var models = JsonSerializer.Serialize(a.Models);
@@ -71,8 +87,20 @@ public sealed class AiResultStore(SqlArchiveIndex index, TimeProvider? time = nu
                 await c.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO ai_series (series_instance_uid, study_instance_uid, last_result_at, summary_due, summary_generation) VALUES (@series, @study, @now, @due, 0)",
                     new { series = seriesUid, study = studyUid, now, due = true }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            // The same rows SqlArchiveIndex.EnqueueWorkAsync and CompleteAsync write, inside this transaction.
+            foreach (var w in enqueue)
+                await c.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO work_queue (sop_instance_uid, study_instance_uid, series_instance_uid, kind, state, attempts, available_at, created_at)
+                    VALUES (@sop, @study, @series, @kind, 'pending', 0, @now, @now)
+                    """, new { sop = w.SopInstanceUid, study = w.StudyInstanceUid, series = w.SeriesInstanceUid, kind = w.Kind, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            bool completed = true;
+            if (complete is { } done)
+                completed = await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE work_queue SET state = 'done' WHERE id = @id AND claimed_by = @worker AND state = 'claimed'",
+                    new { id = done.WorkItemId, worker = done.WorkerId }, tx, cancellationToken: ct)).ConfigureAwait(false) == 1;
             await tx.CommitAsync(ct).ConfigureAwait(false);
-            return 0;
+            return completed;
         }, ct);
     }
 
@@ -96,6 +124,17 @@ public sealed class AiResultStore(SqlArchiveIndex index, TimeProvider? time = nu
     {
         await using var c = await index.OpenReadConnectionAsync(ct).ConfigureAwait(false);
         return (await c.QueryAsync<AiSeriesRow>(new CommandDefinition(SeriesSelect + " WHERE summary_due = @due AND last_result_at <= @since", new { due = true, since = quietSinceMs }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+    }
+
+    /// <summary>
+    /// When the last image of a series that was queued for <paramref name="kind"/> arrived (its work item's creation,
+    /// written in the image's index transaction), or null when none was.
+    /// </summary>
+    public async Task<long?> LastArrivalAsync(string seriesUid, string kind, CancellationToken ct)
+    {
+        await using var c = await index.OpenReadConnectionAsync(ct).ConfigureAwait(false);
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(created_at) FROM work_queue WHERE series_instance_uid = @series AND kind = @kind", new { series = seriesUid, kind }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     /// <summary>A series' state.</summary>

@@ -14,6 +14,7 @@ public sealed partial class ModelReloadService(ActiveModelProvider provider, ILo
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Loaded(logger, provider.ActiveVersions);
+        NativeHeap.Trim(); // the sessions opened to check the models are closed: give their memory back
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
         try
         {
@@ -21,7 +22,11 @@ public sealed partial class ModelReloadService(ActiveModelProvider provider, ILo
             {
                 try
                 {
-                    if (await provider.RefreshAsync(stoppingToken).ConfigureAwait(false)) Loaded(logger, provider.ActiveVersions);
+                    if (await provider.RefreshAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        Loaded(logger, provider.ActiveVersions);
+                        NativeHeap.Trim();
+                    }
                 }
                 catch (ModelRejectedException ex)
                 {

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace EdgeCancer.Inference.Pipeline;
 
 /// <summary>
-/// Writes a series summary report once a series is complete: no new result for the quiet period and no open work
-/// item (association release is only a hint, so time decides). A late image re-opens the series; the next summary
-/// names the previous one in Predecessor Documents Sequence and supersedes it.
+/// Writes a series summary report once a series is complete (<see cref="SummaryTiming"/>): every work item of the
+/// series done and the quiet period passed since its last image arrived (association release is only a hint, so time
+/// decides). Checked every <see cref="InferenceOptions.SummaryPollMilliseconds"/>. A late image re-opens the series;
+/// the next summary names the previous one in Predecessor Documents Sequence and supersedes it.
 /// </summary>
 public sealed class SeriesSummaryService(
     SqlArchiveIndex index,
@@ -30,7 +31,7 @@ public sealed class SeriesSummaryService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.SummaryPollMilliseconds), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -43,11 +44,16 @@ public sealed class SeriesSummaryService(
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var quiet = TimeSpan.FromSeconds(options.Value.QuietPeriodSeconds);
-        var since = (_time.GetUtcNow() - quiet).ToUnixTimeMilliseconds();
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         int written = 0;
-        foreach (var series in await results.DueSeriesAsync(since, ct).ConfigureAwait(false))
+        foreach (var series in await results.DueSeriesAsync(long.MaxValue, ct).ConfigureAwait(false))
         {
-            if (await index.CountOpenWorkAsync(series.SeriesInstanceUid, InferenceWorker.WorkKind, ct).ConfigureAwait(false) > 0) continue;
+            long open = await index.CountOpenWorkAsync(series.SeriesInstanceUid, InferenceWorker.WorkKind, ct).ConfigureAwait(false);
+            // The arrival time is only needed when the results themselves are more recent than the quiet period.
+            long? lastArrival = open == 0 && !SummaryTiming.QuietSince(now, series.LastResultAt, quiet)
+                ? await results.LastArrivalAsync(series.SeriesInstanceUid, InferenceWorker.WorkKind, ct).ConfigureAwait(false)
+                : null;
+            if (!SummaryTiming.IsComplete(now, series.LastResultAt, lastArrival, open, quiet)) continue;
             try
             {
                 if (await WriteSummaryAsync(series, ct).ConfigureAwait(false)) written++;

@@ -27,9 +27,15 @@ public sealed class PipelineTests
     private sealed class KnownAnalyzer : IImageAnalyzer
     {
         public int Calls;
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> PerImage = new();
+        /// <summary>Called at the start of every analysis (e.g. to stop the worker part way).</summary>
+        public Action<int>? OnCall;
         public ImageAnalysis Analyze(DicomFile file, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref Calls);
+            int call = Interlocked.Increment(ref Calls);
+            PerImage.AddOrUpdate(file.Dataset.GetString(DicomTags.SOPInstanceUID), 1, (_, c) => c + 1);
+            OnCall?.Invoke(call);
+            Thread.Sleep(5); // long enough for workers to overlap
             var n = file.Dataset.GetSingleValueOrDefault(DicomTags.InstanceNumber, 0);
             var body = file.Dataset.GetSingleValueOrDefault(DicomTags.BodyPartExamined, "").ToLowerInvariant();
             bool chest = body == "chest";
@@ -72,11 +78,38 @@ public sealed class PipelineTests
         return list;
     }
 
-    private InferenceWorker Worker(IImageAnalyzer analyzer) =>
-        new(_index, _store, _writer, _results, analyzer, new SrReportBuilder(_options), Options.Create(_options), NullLogger<InferenceWorker>.Instance);
+    private InferenceWorker Worker(IImageAnalyzer analyzer, PipelineActivity? activity = null, SqlArchiveIndex? index = null) =>
+        new(index ?? _index, _store, _writer, _results, analyzer, new SrReportBuilder(_options), Options.Create(_options), NullLogger<InferenceWorker>.Instance, activity);
 
-    private SeriesSummaryService Summaries() =>
-        new(_index, _store, _writer, _results, new SrReportBuilder(_options), Options.Create(_options), NullLogger<SeriesSummaryService>.Instance);
+    /// <summary>The same index with another work lease (the fixture's is 1 ms, so that a "crashed" claim expires at once).</summary>
+    private async Task<SqlArchiveIndex> IndexWithLeaseAsync(TimeSpan lease)
+    {
+        var index = new SqlArchiveIndex(Options.Create(new IndexOptions { ConnectionString = $"Data Source={Path.Combine(_root, "index.db")}", WorkLeaseTimeout = lease }));
+        await index.InitializeAsync(CancellationToken.None);
+        return index;
+    }
+
+    private SeriesSummaryService Summaries(TimeProvider? time = null) =>
+        new(_index, _store, _writer, _results, new SrReportBuilder(_options), Options.Create(_options), NullLogger<SeriesSummaryService>.Instance, time);
+
+    /// <summary>A clock at a fixed offset from the real one (the index stamps arrivals with the real clock).</summary>
+    private sealed class OffsetClock(TimeSpan offset) : TimeProvider
+    {
+        public TimeSpan Offset { get; set; } = offset;
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
+    }
+
+    /// <summary>Runs <paramref name="worker"/> with <paramref name="workers"/> workers until no inference item is open, then stops it.</summary>
+    private async Task RunUntilDoneAsync(InferenceWorker worker, int workers, string seriesUid, CancellationTokenSource? stop = null)
+    {
+        using var cts = stop is null ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        var run = worker.RunAsync(workers, cts.Token);
+        while (!cts.IsCancellationRequested && await _index.CountOpenWorkAsync(seriesUid, InferenceWorker.WorkKind, CancellationToken.None) > 0)
+            await Task.Delay(20);
+        await cts.CancelAsync();
+        await run;
+    }
 
     private async Task<int> DrainAsync(InferenceWorker worker, bool completeItems = true)
     {
@@ -195,6 +228,131 @@ public sealed class PipelineTests
         var rows = await _results.ForImageAsync(ds.GetString(DicomTags.SOPInstanceUID), CancellationToken.None);
         Assert.That(rows.Single().Status, Is.EqualTo(AnalysisStatus.NotAnalysed));
         Assert.That(rows.Single().Reason, Does.Contain("LOCALIZER"));
+    }
+
+    [Test]
+    public async Task Four_workers_claiming_in_batches_analyse_every_image_once_and_write_one_report_each()
+    {
+        _options.ClaimBatch = 3;
+        var slices = await StoreSeriesAsync(BodyRegionChoice.Chest, 14, 21);
+        var study = slices[0].GetString(DicomTags.StudyInstanceUID);
+        var analyzer = new KnownAnalyzer();
+        await using var index = await IndexWithLeaseAsync(TimeSpan.FromMinutes(1));
+        await RunUntilDoneAsync(Worker(analyzer, index: index), 4, slices[0].GetString(DicomTags.SeriesInstanceUID));
+
+        Assert.That(analyzer.Calls, Is.EqualTo(14));
+        Assert.That(analyzer.PerImage.Values, Is.All.EqualTo(1), "no image analysed twice");
+        var perImage = await ReportsAsync(study, "AI results per image");
+        Assert.That(perImage, Has.Count.EqualTo(14));
+        Assert.That(perImage.Select(r => r.SopInstanceUid).Distinct().Count(), Is.EqualTo(14));
+        Assert.That(await Summaries().RunOnceAsync(CancellationToken.None), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_restart_in_the_middle_of_a_parallel_run_ends_with_exactly_one_report_per_image()
+    {
+        var slices = await StoreSeriesAsync(BodyRegionChoice.Chest, 12, 22);
+        var study = slices[0].GetString(DicomTags.StudyInstanceUID);
+        var series = slices[0].GetString(DicomTags.SeriesInstanceUID);
+        // First process: stopped after its fifth analysis, with items claimed but not finished.
+        using var crash = new CancellationTokenSource();
+        var first = new KnownAnalyzer { OnCall = n => { if (n == 5) crash.Cancel(); } };
+        await using var index = await IndexWithLeaseAsync(TimeSpan.FromMilliseconds(300));
+        await RunUntilDoneAsync(Worker(first, index: index), 3, series, crash);
+        Assert.That(await _index.CountOpenWorkAsync(series, InferenceWorker.WorkKind, CancellationToken.None), Is.GreaterThan(0), "the first run stopped part way");
+        await Task.Delay(400); // the crashed run's leases expire
+
+        var second = new KnownAnalyzer();
+        await RunUntilDoneAsync(Worker(second, index: index), 3, series);
+        Assert.That(second.PerImage.Keys.Count + first.PerImage.Keys.Count, Is.GreaterThanOrEqualTo(12));
+        var perImage = await ReportsAsync(study, "AI results per image");
+        Assert.That(perImage, Has.Count.EqualTo(12), "exactly one per-image report per image");
+        Assert.That(perImage.Select(r => r.SopInstanceUid).Distinct().Count(), Is.EqualTo(12));
+        foreach (var ds in slices)
+            Assert.That(await _results.ForImageAsync(ds.GetString(DicomTags.SOPInstanceUID), CancellationToken.None), Has.Count.EqualTo(1), "one result row per image");
+    }
+
+    [Test]
+    public async Task The_summary_waits_for_the_quiet_period_from_the_last_arrival_and_no_longer()
+    {
+        _options.QuietPeriodSeconds = 10;
+        var slices = await StoreSeriesAsync(BodyRegionChoice.Chest, 3, 23);
+        await DrainAsync(Worker(new KnownAnalyzer()));
+        var clock = new OffsetClock(TimeSpan.Zero);
+        var summaries = Summaries(clock);
+        Assert.That(await summaries.RunOnceAsync(CancellationToken.None), Is.Zero, "the last image arrived less than 10 s ago");
+        clock.Offset = TimeSpan.FromSeconds(9);
+        Assert.That(await summaries.RunOnceAsync(CancellationToken.None), Is.Zero);
+        clock.Offset = TimeSpan.FromSeconds(11);
+        Assert.That(await summaries.RunOnceAsync(CancellationToken.None), Is.EqualTo(1), "10 s after the last arrival, all work done: written");
+        Assert.That(await summaries.RunOnceAsync(CancellationToken.None), Is.Zero, "and only once");
+    }
+
+    [Test]
+    public async Task The_summary_is_not_written_while_an_image_of_the_series_is_still_queued()
+    {
+        _options.QuietPeriodSeconds = 1;
+        var slices = await StoreSeriesAsync(BodyRegionChoice.Chest, 3, 24);
+        var claimed = await _index.ClaimAsync("test", 2, InferenceWorker.WorkKind, CancellationToken.None);
+        var worker = Worker(new KnownAnalyzer());
+        foreach (var item in claimed) await worker.ProcessOneAsync("test", item, CancellationToken.None);
+        var summaries = Summaries(new OffsetClock(TimeSpan.FromHours(1)));
+        Assert.That(await summaries.RunOnceAsync(CancellationToken.None), Is.Zero, "one image is still waiting for analysis");
+        await DrainAsync(worker);
+        Assert.That(await summaries.RunOnceAsync(CancellationToken.None), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Images_above_the_threshold_get_a_background_heatmap_item_and_do_not_wait_for_it()
+    {
+        // KnownAnalyzer: malignancy = instance number / 100, threshold 0.5 → instances 50 … 52 are suspicious.
+        var phantom = new CtPhantom(new CtPhantomOptions { Seed = 25, Slices = 53, Body = BodyRegionChoice.Chest, Lesions = LesionMode.None }, 0);
+        var suspicious = new List<string>();
+        foreach (int i in new[] { 0, 10, 49, 50, 52 })
+        {
+            var ds = CtSeriesWriter.CreateSliceDataset(phantom, i);
+            await _writer.StoreAsync(new DicomFile(ds));
+            if (ds.GetSingleValueOrDefault(DicomTags.InstanceNumber, 0) >= 50) suspicious.Add(ds.GetString(DicomTags.SOPInstanceUID));
+        }
+        Assert.That(suspicious, Has.Count.EqualTo(3), "instances 50, 51 and 53 are at or above 0.5");
+        await DrainAsync(Worker(new KnownAnalyzer()));
+        Assert.That(await Summaries().RunOnceAsync(CancellationToken.None), Is.EqualTo(1), "the summary does not wait for heatmaps");
+
+        var heatmapItems = await _index.ClaimAsync("test", 100, InferenceWorker.HeatmapKind, CancellationToken.None);
+        Assert.That(heatmapItems.Select(i => i.SopInstanceUid), Is.EquivalentTo(suspicious));
+    }
+
+    [Test]
+    public async Task The_heatmap_worker_waits_while_images_are_being_analysed_then_stores_the_map_once()
+    {
+        var phantom = new CtPhantom(new CtPhantomOptions { Seed = 26, Slices = 1, Body = BodyRegionChoice.Chest, Lesions = LesionMode.None }, 0);
+        var ds = CtSeriesWriter.CreateSliceDataset(phantom, 0);
+        await _writer.StoreAsync(new DicomFile(ds));
+        var sop = ds.GetString(DicomTags.SOPInstanceUID);
+        using var provider = new EdgeCancer.Inference.Models.ActiveModelProvider(new EdgeCancer.Inference.Models.ModelRegistry(EdgeCancer.Inference.Tests.Inference.TestModels.Root));
+        var activity = new PipelineActivity();
+        var heatmaps = new EdgeCancer.Inference.Explain.HeatmapStore(Path.Combine(_root, "heatmaps"));
+        var cache = new EdgeCancer.Inference.Explain.HeatmapCache(4);
+        _options.HeatmapPatch = 112; // 2 × 2 positions + the baseline: the test is about scheduling, not resolution
+        _options.HeatmapStride = 112;
+        var worker = new HeatmapWorker(_index, _store, provider, heatmaps, cache, activity, Options.Create(_options), NullLogger<HeatmapWorker>.Instance);
+
+        Task<HeatmapOutcome> run;
+        using (activity.Begin())
+        {
+            run = worker.GenerateAsync(sop, CancellationToken.None);
+            await Task.Delay(500);
+            Assert.That(run.IsCompleted, Is.False, "no model run while on-arrival work is in progress");
+        }
+        Assert.That(await run, Is.EqualTo(HeatmapOutcome.Written));
+        Assert.That(cache.Count, Is.EqualTo(1));
+        using var lease = provider.Acquire();
+        var model = lease.Models.Find(SrReportBuilder.MalignancyModelName)!;
+        var stored = heatmaps.TryLoad(new EdgeCancer.Inference.Explain.HeatmapKey(sop, model.Name, model.Version, model.Sha256));
+        Assert.That(stored, Is.Not.Null);
+        Assert.That((stored!.Value.Rows, stored.Value.Columns), Is.EqualTo((512, 512)));
+        Assert.That(stored.Value.Pixels, Has.Length.EqualTo(512 * 512));
+        Assert.That(await worker.GenerateAsync(sop, CancellationToken.None), Is.EqualTo(HeatmapOutcome.AlreadyStored), "a repeated item does not recompute");
     }
 
     private static string RunTool(string tool, string args)
