@@ -126,9 +126,17 @@ public sealed class BrowserNode : IAsyncDisposable
 /// <summary>A screenshot per step, attached to the test result.</summary>
 public static class Steps
 {
+    private static string Folder() => Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots", San(TestContext.CurrentContext.Test.Name));
+
+    /// <summary>Removes the screenshots of an earlier run of the current test.</summary>
+    public static void Reset()
+    {
+        if (Directory.Exists(Folder())) Directory.Delete(Folder(), true);
+    }
+
     public static async Task ShotAsync(IPage page, string step)
     {
-        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots", San(TestContext.CurrentContext.Test.Name));
+        var dir = Folder();
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, $"{Directory.GetFiles(dir).Length + 1:00}-{San(step)}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file });

@@ -42,6 +42,9 @@ public sealed class ViewerBrowserTests
     [OneTimeTearDown]
     public async Task Stop() => await _node.DisposeAsync();
 
+    [SetUp]
+    public void ForgetEarlierScreenshots() => Steps.Reset();
+
     private async Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string user)
     {
         var context = await _node.NewContextAsync();
@@ -136,7 +139,7 @@ public sealed class ViewerBrowserTests
 
         // The displayed slice is the series' slice at that index (Instance Number order).
         var uids = await page.EvaluateAsync<string[]>(
-            "async () => { const s = await (await fetch(location.hash.split('/')[2] ? '/api/series/' + location.hash.split('/')[3] + '/instances' : '')).json(); return s.instances.map(i => i.sopInstanceUid); }");
+            "async () => { const series = decodeURIComponent(location.hash.split('/')[3]); const s = await (await fetch('/api/series/' + series + '/instances')).json(); return s.instances.map(i => i.sopInstanceUid); }");
         await page.WaitForFunctionAsync("u => window.__ecViewer.drawnUid === u", uids[^1]);
     }
 
@@ -348,6 +351,54 @@ public sealed class ViewerBrowserTests
         await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login");
         await page.GotoAsync("/");
         Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/login"));
+    }
+
+    [Test]
+    public async Task Uploaded_JPEG_2000_image_shows_the_no_decoder_message_in_the_viewport()
+    {
+        // pydicom's JPEG 2000 lossless MR: the upload stores it; the toolkit has no JPEG 2000 decoder.
+        const string j2k = "/usr/lib/python3/dist-packages/pydicom/data/test_files/MR_small_jp2klossless.dcm";
+        if (!File.Exists(j2k)) Assert.Fail("pydicom's test files are missing; install the Debian package python3-pydicom.");
+        var study = DicomFile.OpenHeader(j2k).Dataset.GetString(DicomTags.StudyInstanceUID);
+        var (context, page) = await SignedInAsync("tech");
+        await using var _ = context;
+        await page.GetByTestId("nav-tools").ClickAsync();
+        await page.GetByTestId("upload-files").SetInputFilesAsync(j2k);
+        await page.GetByTestId("upload-submit").ClickAsync();
+        var result = page.GetByTestId("upload-result");
+        await Expect(result).ToHaveAttributeAsync("data-status", "201");
+        await Expect(result).ToContainTextAsync("MR_small_jp2klossless.dcm");
+        await Steps.ShotAsync(page, "uploaded");
+
+        await page.GotoAsync("/#/study/" + study);
+        var message = page.GetByTestId("viewport-message");
+        await Expect(message).ToBeVisibleAsync();
+        await Expect(message).ToContainTextAsync("no decoder for JPEG 2000");
+        await Steps.ShotAsync(page, "no decoder message");
+
+        // The attribute browser still shows every attribute, with a working search.
+        await page.GetByTestId("attributes-toggle").ClickAsync();
+        await Expect(page.Locator("[data-testid=attribute-row][data-tag='(0002,0010)']")).ToContainTextAsync("1.2.840.10008.1.2.4.90");
+        await page.GetByTestId("attributes-search").FillAsync("PatientName");
+        await Expect(page.Locator("[data-testid=attributes-tree] [data-testid=attribute-row]")).ToHaveCountAsync(1);
+        await Steps.ShotAsync(page, "attribute search");
+    }
+
+    [Test]
+    public async Task Attribute_browser_lists_nested_sequences_and_filters_by_keyword()
+    {
+        var (context, page) = await SignedInAsync("doctor");
+        await using var _ = context;
+        await OpenStudyAsync(page);
+        await page.Keyboard.PressAsync("a");
+        var rows = page.Locator("[data-testid=attributes-tree] [data-testid=attribute-row]");
+        await Expect(rows.First).ToBeVisibleAsync();
+        Assert.That(await rows.CountAsync(), Is.GreaterThan(30));
+        await page.GetByTestId("attributes-search").FillAsync("PixelSpacing");
+        await Expect(page.Locator("[data-testid=attribute-row][data-tag='(0028,0030)']")).ToBeVisibleAsync();
+        var spacing = DicomFile.OpenHeader(SyntheticSeries.Files(_chest)[0]).Dataset.GetString(DicomTags.PixelSpacing);
+        await Expect(page.Locator("[data-testid=attribute-row][data-tag='(0028,0030)']")).ToContainTextAsync(spacing.Split('\\')[0]);
+        await Steps.ShotAsync(page, "attribute search");
     }
 
     private static Task<string> CanvasHashAsync(IPage page) => page.EvaluateAsync<string>("""

@@ -604,9 +604,11 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
       zoomBy(e.deltaY < 0 ? 1.1 : 1 / 1.1, { x: (e.clientX - r.left) * dpr, y: (e.clientY - r.top) * dpr });
       return;
     }
-    wheelAccum += e.deltaMode === 1 ? e.deltaY * 33 : e.deltaY;
-    const steps = Math.trunc(wheelAccum / 50) || (Math.abs(wheelAccum) >= 1 ? Math.sign(wheelAccum) : 0);
-    if (steps) { wheelAccum = 0; scrollBy(steps); }
+    // One slice per mouse-wheel notch; small trackpad deltas add up to a slice every 50 px.
+    const d = e.deltaMode === 1 ? e.deltaY * 33 : e.deltaY;
+    if (Math.abs(d) >= 50) { wheelAccum = 0; scrollBy(Math.sign(d)); return; }
+    wheelAccum += d;
+    if (Math.abs(wheelAccum) >= 50) { scrollBy(Math.sign(wheelAccum)); wheelAccum = 0; }
   }, { passive: false });
 
   let drag = null;
