@@ -107,8 +107,8 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   let heatmap = { on: false, opacity: 0.45, img: null, uid: null, available: false };
   let direction = 1;
   const bufferCanvas = document.createElement('canvas');
-  const bufferCtx = bufferCanvas.getContext('2d', { willReadFrequently: true });
-  let lut = null, lutKey = '';
+  const bufferCtx = bufferCanvas.getContext('2d');
+  let lut = null, lutKey = '', imageData = null, cssScale = 1; // cssScale: canvas pixels per CSS pixel
 
   // ---------- layout ----------
   const canvas = h('canvas.viewport-canvas', { testid: 'viewer-canvas', tabindex: 0, role: 'img', 'aria-label': 'Image viewport' });
@@ -208,6 +208,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
       h('aside.side', {}, aiPanel, corrPanel, attrPanel)));
   clear(root, layout);
   root.classList.add('full');
+  document.body.classList.add('fullscreen');
 
   // ---------- drawing ----------
   function fitScale(e) {
@@ -226,6 +227,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     const r = viewport.getBoundingClientRect();
     const w = Math.max(1, Math.round(r.width * dpr)), hgt = Math.max(1, Math.round(r.height * dpr));
     if (canvas.width !== w || canvas.height !== hgt) { canvas.width = w; canvas.height = hgt; }
+    cssScale = r.width ? w / r.width : 1;
     draw();
   }
 
@@ -251,9 +253,9 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
       const key = `${view.wc}|${view.ww}|${view.invert !== e.mono1}|${view.brightness}|${view.contrast}`;
       if (key !== lutKey) { lut = buildLut(view.wc, view.ww, { invert: view.invert !== e.mono1, brightness: view.brightness, contrast: view.contrast }); lutKey = key; }
       if (bufferCanvas.width !== e.cols || bufferCanvas.height !== e.rows) { bufferCanvas.width = e.cols; bufferCanvas.height = e.rows; }
-      const id = bufferCtx.createImageData(e.cols, e.rows);
-      applyLut(e.hu, lut, id);
-      bufferCtx.putImageData(id, 0, 0);
+      if (imageData?.width !== e.cols || imageData?.height !== e.rows) imageData = bufferCtx.createImageData(e.cols, e.rows);
+      applyLut(e.hu, lut, imageData);
+      bufferCtx.putImageData(imageData, 0, 0);
     } else {
       bufferCanvas.width = e.cols; bufferCanvas.height = e.rows;
       bufferCtx.filter = view.invert ? 'invert(1)' : 'none';
@@ -297,7 +299,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   function drawMeasurements(e) {
     const list = measurements.filter(m => m.uid === e.uid);
     if (pendingPoint && pendingPoint.uid === e.uid) list.push({ uid: e.uid, a: pendingPoint, b: hoverPoint ?? pendingPoint, pending: true });
-    const dpr = canvas.width / (canvas.getBoundingClientRect().width || canvas.width);
+    const dpr = cssScale;
     for (const m of list) {
       const a = toCanvas(m.a), b = toCanvas(m.b);
       ctx.strokeStyle = m.pending ? '#ffd54f' : '#4fc3f7';
@@ -350,10 +352,16 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     }
     prefetch();
     showImageAi();
-    loadCorrections();
-    if (!attrPanel.hidden) loadAttributes();
-    history.replaceState(null, '', `#/study/${encodeURIComponent(studyUid)}/${encodeURIComponent(seriesList[seriesIndex]?.seriesInstanceUid ?? '')}/${encodeURIComponent(uid)}`);
+    // Panels that need the server, and the address bar, follow once scrolling pauses (keeps requests for pixels).
+    clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => {
+      if (disposed) return;
+      loadCorrections();
+      if (!attrPanel.hidden) loadAttributes();
+      history.replaceState(null, '', `#/study/${encodeURIComponent(studyUid)}/${encodeURIComponent(seriesList[seriesIndex]?.seriesInstanceUid ?? '')}/${encodeURIComponent(uid)}`);
+    }, 150);
   }
+  let settleTimer;
 
   function present(e) {
     loading.hidden = true;
@@ -390,6 +398,8 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     const s = seriesList[idx];
     for (const [k, el] of [...strip.children].entries()) { el.classList.toggle('selected', k === idx); el.setAttribute('aria-selected', String(k === idx)); }
     measurements = []; pendingPoint = null; drawn = null; ai = null;
+    // The first slice (lowest Instance Number) is known from the series row: fetch it while the list loads.
+    if (!startUid && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
     const found = await getJson(`/api/series/${encodeURIComponent(s.seriesInstanceUid)}/instances`);
     if (disposed) return;
     instances = found.instances;
@@ -456,6 +466,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
         h('dt', {}, 'Highest malignancy'), h('dd', { testid: 'ai-max-malignancy' }, fmtPct(ai.maxMalignancyProbability) + (topIdx >= 0 ? ` on slice ${topIdx + 1}` : '')),
         h('dt', {}, 'Models'), h('dd', { testid: 'ai-models' }, [...models.keys()].join(', ') || '—')));
     jump.disabled = topIdx < 0;
+    jump.hidden = topIdx < 0;
     jump.dataset.slice = String(topIdx + 1);
     showImageAi();
     // Heatmaps: shown when the server gives a URL (or serves heatmap.png for the most suspicious image).
@@ -693,6 +704,8 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     get slice() { return slice + 1; },
     get count() { return instances.length; },
     get drawnUid() { return drawn?.uid ?? null; },
+    /** 1-based index of the slice on the canvas (0 when none): equals slice once the wanted slice is drawn. */
+    get drawnSlice() { return drawn ? instances.findIndex(x => x.sopInstanceUid === drawn.uid) + 1 : 0; },
     get drawCount() { return drawCount; },
     get view() { return { ...view }; },
     get scale() { return drawn ? fitScale(drawn) * view.zoom : null; },
@@ -713,9 +726,15 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   let first = seriesList.findIndex(s => s.seriesInstanceUid === wantSeries);
   if (first < 0) first = seriesList.findIndex(s => !isNonImage(s));
   if (first < 0) first = 0;
-  resize();
-  if (seriesList.length) await openSeries(first, wantInstance);
-  else { message.hidden = false; message.textContent = 'This study has no series.'; }
+  if (seriesList.length) {
+    const opening = openSeries(first, wantInstance); // starts the first requests before layout work
+    resize();
+    await opening;
+  } else {
+    resize();
+    message.hidden = false;
+    message.textContent = 'This study has no series.';
+  }
   // Then the rest: header, thumbnails, export.
   getJson('/api/worklist?sort=date').then(rows => {
     const s = rows.find(r => r.studyInstanceUid === studyUid);
@@ -736,6 +755,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
       document.removeEventListener('keydown', onKey);
       observer.disconnect();
       root.classList.remove('full');
+      document.body.classList.remove('fullscreen');
       delete window.__ecViewer;
     },
   };
