@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using EdgeCancer.Dicom;
 using EdgeCancer.Dicom.IO;
 using EdgeCancer.Host.Serve;
@@ -81,22 +82,24 @@ for (int run = 0; run < runs; run++)
     await page.GetByTestId("login-submit").ClickAsync();
     await page.GetByTestId("worklist-row").First.WaitForAsync();
     // From the hash change to the frame after the first slice is drawn on the canvas.
-    var ms = await page.EvaluateAsync<double>("""
+    var timing = await page.EvaluateAsync<JsonElement>("""
         async uid => {
           const t0 = performance.now();
           location.hash = '#/study/' + uid;
           while (!(window.__ecViewer && window.__ecViewer.drawnUid)) await new Promise(r => requestAnimationFrame(r));
+          const drawnAt = window.__ecViewer.lastDrawAt;
           await new Promise(r => requestAnimationFrame(r));
-          return performance.now() - t0;
+          const ms = performance.now() - t0;
+          // Where the time went, relative to the hash change: each request's start and end, then the draw.
+          const steps = performance.getEntriesByType('resource').filter(e => e.startTime >= t0)
+            .filter(e => /\/api\/(studies\/[^/]+\/series|series\/[^/]+\/instances|instances\/[^/]+\/pixels)/.test(e.name)).slice(0, 3)
+            .map(e => `${new URL(e.name).pathname.split('/').at(-1)} ${Math.round(e.startTime - t0)}-${Math.round(e.responseEnd - t0)}`);
+          return { ms, steps: steps.join(', ') + `, drawn ${Math.round(drawnAt - t0)}, next frame ${Math.round(ms)} (ms after the hash change)` };
         }
         """, study);
+    var ms = timing.GetProperty("ms").GetDouble();
     firstImage.Add(ms);
-    var steps = await page.EvaluateAsync<string[]>("""
-        () => performance.getEntriesByType('resource')
-          .filter(e => /\/api\/(studies\/[^/]+\/series|series\/[^/]+\/instances|instances\/[^/]+\/pixels)/.test(e.name)).slice(0, 3)
-          .map(e => `${new URL(e.name).pathname.split('/').at(-1)} ${Math.round(e.responseEnd - e.startTime)} ms (starts at ${Math.round(e.startTime - performance.getEntriesByType('resource').find(x => x.name.includes('/series')).startTime)} ms)`)
-        """);
-    Console.WriteLine("  first requests: " + string.Join(", ", steps));
+    Console.WriteLine("  " + timing.GetProperty("steps").GetString());
     Console.WriteLine($"run {run + 1}: first image after {ms:0} ms");
     if (run == 0)
     {
@@ -122,6 +125,22 @@ for (int run = 0; run < runs; run++)
         Array.Sort(pixels);
         if (pixels.Length > 0)
             Console.WriteLine($"pixels requests: {pixels.Length}, request to last byte median {pixels[pixels.Length / 2]:0} ms, p90 {pixels[pixels.Length * 9 / 10]:0} ms");
+        // The server alone: 20 slices fetched one after another (no browser cache), and the client's draw time.
+        var serial = await page.EvaluateAsync<double[]>("""
+            async () => {
+              const series = decodeURIComponent(location.hash.split('/')[3]);
+              const list = (await (await fetch('/api/series/' + series + '/instances')).json()).instances;
+              const out = [];
+              for (let i = 0; i < 20; i++) {
+                const t = performance.now();
+                await (await fetch('/api/instances/' + list[Math.floor(i * list.length / 20)].sopInstanceUid + '/pixels', { cache: 'no-store' })).arrayBuffer();
+                out.push(performance.now() - t);
+              }
+              return out;
+            }
+            """);
+        Array.Sort(serial);
+        Console.WriteLine($"pixels one at a time (20 slices): median {serial[10]:0} ms, min {serial[0]:0} ms, max {serial[^1]:0} ms");
         coldRate = n / (down / 1000);
         warmRate = n / (up / 1000);
         Console.WriteLine($"scrolled {n} slices down in {down:0} ms (first pass, prefetching) and back up in {up:0} ms (cached)");

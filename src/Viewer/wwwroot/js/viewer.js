@@ -36,7 +36,7 @@ class SliceCache {
   start(e) {
     e.state = 'loading';
     this.inFlight++;
-    fetchSlice(e.uid).then(result => {
+    fetchSlice(e.uid).catch(err => ({ error: 'The image could not be loaded: ' + err.message })).then(result => {
       Object.assign(e, result, { state: result.error ? 'error' : 'ok' });
       e.resolve(e);
     }).finally(() => {
@@ -350,7 +350,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
       updateOverlay();
       cache.load(uid, urgent).then(e => { if (!disposed && instances[slice]?.sopInstanceUid === e.uid) present(e); });
     }
-    prefetch();
+    firstShownPromise.then(prefetch);
     showImageAi();
     // Panels that need the server, and the address bar, follow once scrolling pauses (keeps requests for pixels).
     clearTimeout(settleTimer);
@@ -362,6 +362,9 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     }, 150);
   }
   let settleTimer;
+  // Nothing else competes with the first image: prefetch, thumbnails and AI requests wait until it is shown.
+  let firstShown;
+  const firstShownPromise = new Promise(resolve => { firstShown = resolve; });
 
   function present(e) {
     loading.hidden = true;
@@ -371,6 +374,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
       message.textContent = e.error;
       message.dataset.status = String(e.status ?? '');
       draw();
+      firstShown();
       return;
     }
     message.hidden = true;
@@ -379,6 +383,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     if (first) setImageWindow();
     if (heatmap.on) loadHeatmap(); else draw();
     if (window.__ecViewer) window.__ecViewer.lastDrawAt = performance.now();
+    firstShown();
   }
 
   function prefetch() {
@@ -409,7 +414,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     slice = start;
     view.windowFromImage = true;
     await showSlice(start);
-    loadSeriesAi(s);
+    firstShownPromise.then(() => loadSeriesAi(s));
   }
 
   function thumb(s, idx) {
@@ -734,8 +739,10 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     resize();
     message.hidden = false;
     message.textContent = 'This study has no series.';
+    firstShown();
   }
   // Then the rest: header, thumbnails, export.
+  await firstShownPromise;
   getJson('/api/worklist?sort=date').then(rows => {
     const s = rows.find(r => r.studyInstanceUid === studyUid);
     if (!s) return;
