@@ -292,6 +292,13 @@ public sealed class ViewerBrowserTests
         Assert.That(status, Is.EqualTo(403));
         await page.GotoAsync("/#/tools");
         await Expect(page.GetByTestId("upload-form")).ToBeVisibleAsync();
+        // Newer server features are shown exactly when the server has them (feature detection by 404).
+        foreach (var (api, section) in new[] { ("/api/queue", "queue-section"), ("/api/associations", "associations-section") })
+        {
+            var code = await page.EvaluateAsync<int>("async u => (await fetch(u)).status", api);
+            if (code == 404) await Expect(page.GetByTestId(section)).ToBeHiddenAsync();
+            else await Expect(page.GetByTestId(section)).ToBeVisibleAsync();
+        }
         await Steps.ShotAsync(page, "technologist tools");
     }
 

@@ -62,14 +62,20 @@ export async function post(url, body, { raw = false } = {}) {
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
-/** True when an endpoint exists (anything but 404); used to hide controls for server features that are absent. */
-export async function exists(url) {
+/**
+ * Whether the server has an endpoint, to hide controls for features it lacks. Unknown API paths answer 404 with the
+ * title "No such endpoint"; any other answer (including 404 "No such study" for a dummy UID) means it exists.
+ * With strict, any 404 counts as absent (for probing a real resource).
+ */
+export async function exists(url, { strict = false } = {}) {
   try {
     // Only the status is needed: stop the body (a study export can be large) once the headers are in.
     const abort = new AbortController();
-    const r = await fetch(url, { credentials: 'same-origin', signal: abort.signal });
-    abort.abort();
-    return r.status !== 404;
+    const r = await fetch(url, { credentials: 'same-origin', signal: abort.signal, headers: { Accept: 'application/json' } });
+    if (r.status !== 404) { abort.abort(); return true; }
+    if (strict) { abort.abort(); return false; }
+    const p = await r.json().catch(() => ({}));
+    return p.title !== 'No such endpoint';
   } catch {
     return false;
   }

@@ -25,8 +25,15 @@ export function adjust(v, brightness, contrast) {
 /** A 65,536-entry RGBA (little-endian ABGR words) table indexed by Int16 value + 32768. */
 export function buildLut(c, w, { invert = false, brightness = 0, contrast = 0 } = {}) {
   const lut = new Uint32Array(65536);
+  const plain = !brightness && !contrast;
+  // The same rule as voiLinear, inlined: below lo -> 0, above hi -> 255, the line in between.
+  const lo = c - 0.5 - (w - 1) / 2, hi = c - 0.5 + (w - 1) / 2, k = w <= 1 ? 0 : 255 / (w - 1), off = c - 0.5;
   for (let i = 0; i < 65536; i++) {
-    let v = adjust(voiLinear(i - 32768, c, w), brightness, contrast);
+    const x = i - 32768;
+    let v;
+    if (w <= 1) v = x <= off ? 0 : 255;
+    else v = x <= lo ? 0 : x > hi ? 255 : Math.round((x - off) * k + 127.5);
+    if (!plain) v = adjust(v, brightness, contrast);
     if (invert) v = 255 - v;
     lut[i] = 0xff000000 | (v << 16) | (v << 8) | v;
   }

@@ -36,7 +36,8 @@ export async function mount(root, me) {
   const aeSelect = h('select', { id: 't-ae', testid: 'remote-ae' });
   const studySelect = h('select', { id: 't-study', testid: 'send-study' });
   const netMsg = h('p.small', { testid: 'network-message', role: 'status' });
-  const exportLink = h('a.button', { testid: 'export-link', href: '#', download: '' }, 'Export study (zip)');
+  // Export, queue and associations are newer server features: shown once the server says they exist.
+  const exportLink = h('a.button', { testid: 'export-link', href: '#', download: '', hidden: true }, 'Export study (zip)');
   const network = h('section.card', { 'aria-labelledby': 't-net' }, h('h2', { id: 't-net' }, 'Send, echo and export'),
     h('div.row', {}, h('label', { for: 't-ae' }, 'Remote AE'), aeSelect,
       h('button', { type: 'button', testid: 'echo', onclick: async () => {
@@ -55,8 +56,8 @@ export async function mount(root, me) {
 
   const queueBox = h('div', { testid: 'queue' }, h('p.muted', {}, 'Loading…'));
   const assocBody = h('tbody', { testid: 'associations' });
-  const queue = h('section.card', { testid: 'queue-section', 'aria-labelledby': 't-queue' }, h('h2', { id: 't-queue' }, 'Inference queue'), queueBox);
-  const assoc = h('section.card', { testid: 'associations-section', 'aria-labelledby': 't-assoc' }, h('h2', { id: 't-assoc' }, 'Recent DICOM associations'),
+  const queue = h('section.card', { testid: 'queue-section', hidden: true, 'aria-labelledby': 't-queue' }, h('h2', { id: 't-queue' }, 'Inference queue'), queueBox);
+  const assoc = h('section.card', { testid: 'associations-section', hidden: true, 'aria-labelledby': 't-assoc' }, h('h2', { id: 't-assoc' }, 'Recent DICOM associations'),
     h('div.table-wrap', {}, h('table.grid', {}, h('thead', {}, h('tr', {}, ['Calling AE', 'Called AE', 'Peer', 'Start', 'End', 'Instances', 'Outcome'].map(t => h('th', { scope: 'col' }, t)))), assocBody)));
 
   clear(root, h('section.page', {}, h('h1', {}, 'Technologist tools'), h('div.cards', {}, upload, network, queue, assoc)));
@@ -73,6 +74,7 @@ export async function mount(root, me) {
   try {
     const aes = await getJson('/api/remote-aes');
     clear(aeSelect, aes.length ? aes.map(a => h('option', { value: a.aeTitle }, `${a.aeTitle} (${a.host}:${a.port})`)) : h('option', { value: '' }, 'no remote AEs configured'));
+    for (const b of network.querySelectorAll('[data-testid=echo], [data-testid=send]')) b.disabled = aes.length === 0;
   } catch (err) { netMsg.textContent = err.message; }
   await refreshStudies();
   exportLink.hidden = !(await exists('/api/studies/-/export'));

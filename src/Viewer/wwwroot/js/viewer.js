@@ -93,7 +93,7 @@ async function fetchSlice(uid) {
 export async function mount(root, me, studyUid, { series: wantSeries, instance: wantInstance } = {}) {
   const cache = new SliceCache();
   const isDoctor = me.role === 'doctor';
-  const canExport = me.role === 'technologist' || me.role === 'admin' || me.role === 'doctor';
+  const canExport = me.role === 'technologist' || me.role === 'admin';
   let disposed = false;
 
   // ---------- state ----------
@@ -476,7 +476,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     showImageAi();
     // Heatmaps: shown when the server gives a URL (or serves heatmap.png for the most suspicious image).
     heatmap.available = images.some(r => r.heatmap || r.heatmapUrl);
-    if (!heatmap.available && ai.mostSuspiciousSopInstanceUid) heatmap.available = await exists(heatmapUrl(ai.mostSuspiciousSopInstanceUid));
+    if (!heatmap.available && ai.mostSuspiciousSopInstanceUid) heatmap.available = await exists(heatmapUrl(ai.mostSuspiciousSopInstanceUid), { strict: true });
     heatBox.hidden = !heatmap.available;
   }
 
@@ -753,7 +753,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   updateSeriesOverlay();
   strip.addEventListener('click', () => setTimeout(updateSeriesOverlay, 0));
   loadThumbnails();
-  if (canExport) exists(`/api/studies/${encodeURIComponent(studyUid)}/export`).then(ok => { exportLink.hidden = !ok; });
+  if (canExport) exists('/api/studies/-/export').then(ok => { exportLink.hidden = !ok; });
   canvas.focus();
 
   return {
