@@ -92,6 +92,18 @@ async function fetchSlice(uid) {
 
 export async function mount(root, me, studyUid, { series: wantSeries, instance: wantInstance } = {}) {
   const cache = new SliceCache();
+  const isNonImage = s => ['SR', 'KO', 'PR', 'DOC'].includes(s.modality ?? '');
+  const pickSeries = list => {
+    let i = list.findIndex(s => s.seriesInstanceUid === wantSeries);
+    if (i < 0) i = list.findIndex(s => !isNonImage(s));
+    return Math.max(0, i);
+  };
+  // The first requests go out before the page is built: the series list and, as soon as it is in, the first slice.
+  const seriesPromise = getJson(`/api/studies/${encodeURIComponent(studyUid)}/series`).then(list => {
+    const s = list[pickSeries(list)];
+    if (s && !wantInstance && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
+    return list;
+  });
   const isDoctor = me.role === 'doctor';
   const canExport = me.role === 'technologist' || me.role === 'admin';
   let disposed = false;
@@ -445,8 +457,6 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     }
   }
 
-  const isNonImage = s => ['SR', 'KO', 'PR', 'DOC'].includes(s.modality ?? '');
-
   // ---------- AI ----------
   async function loadSeriesAi(s) {
     clear(aiSeries, h('p.muted', {}, 'Loading AI results…'));
@@ -725,12 +735,10 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   };
 
   // ---------- start: the first image before anything else ----------
-  seriesList = await getJson(`/api/studies/${encodeURIComponent(studyUid)}/series`);
+  seriesList = await seriesPromise;
   if (disposed) return { unmount() {} };
   clear(strip, seriesList.map(thumb));
-  let first = seriesList.findIndex(s => s.seriesInstanceUid === wantSeries);
-  if (first < 0) first = seriesList.findIndex(s => !isNonImage(s));
-  if (first < 0) first = 0;
+  const first = pickSeries(seriesList);
   if (seriesList.length) {
     const opening = openSeries(first, wantInstance); // starts the first requests before layout work
     resize();
