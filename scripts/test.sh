@@ -11,6 +11,7 @@ command -v dciodvfy  >/dev/null || need_apt+=(dicom3tools)
 [ -d /usr/lib/python3/dist-packages/pydicom ] || need_apt+=(python3-pydicom)
 command -v Orthanc   >/dev/null || [ -x /usr/sbin/Orthanc ] || need_apt+=(orthanc)
 command -v gdcmconv  >/dev/null || need_apt+=(libgdcm-tools)
+[ -x /usr/bin/chromium ]          || need_apt+=(chromium)   # Browser.Tests: Playwright drives Debian's chromium
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing from Debian: ${need_apt[*]}"

@@ -73,10 +73,17 @@ public static class ViewerApp
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapGet("/", () => Results.Content(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>EdgeCancer</title></head>" +
-            "<body><h1>EdgeCancer viewer</h1><p>The browser viewer is not built yet; the API is under /api.</p></body></html>",
-            "text/html; charset=utf-8"));
+        // The app shell is served to signed-in users only (the fallback policy sends everyone else to /login);
+        // its scripts and styles under wwwroot stay public. Client routes live in the fragment (/#/study/UID).
+        app.MapGet("/", (HttpContext ctx) =>
+        {
+            ctx.Response.Headers.CacheControl = "no-store";
+            return Results.Content(AppShell.Html, "text/html; charset=utf-8");
+        });
+        // Deep links that work without the fragment: /study/UID and /admin, /tools open the same pages.
+        app.MapGet("/study/{uid}", (string uid) => Results.Redirect("/#/study/" + Uri.EscapeDataString(uid)));
+        app.MapGet("/tools", () => Results.Redirect("/#/tools"));
+        app.MapGet("/admin", () => Results.Redirect("/#/admin"));
 
         var api = app.MapGroup("/api");
         api.AddEndpointFilter<PasswordChangeFilter>();

@@ -115,17 +115,23 @@ public static class AccountEndpoints
         var html = $$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>EdgeCancer sign-in</title>
-            <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-            <body>
-            <h1>EdgeCancer</h1>
-            {{(error is null ? "" : $"<p role=\"alert\">{E(error)}</p>")}}
-            <form method="post" action="/login">
-              <input type="hidden" name="{{E(tokens.FormFieldName)}}" value="{{E(tokens.RequestToken)}}">
-              <input type="hidden" name="returnUrl" value="{{E(returnUrl)}}">
-              <label>User name <input name="name" autocomplete="username" required></label>
-              <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-              <button type="submit">Sign in</button>
-            </form>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="stylesheet" href="/css/app.css"></head>
+            <body class="login-body">
+            <main class="login-card" data-testid="login-page">
+              <h1 class="brand">EdgeCancer <span class="brand-sub">DICOM AI node</span></h1>
+              {{(error is null ? "" : $"<p role=\"alert\" class=\"error\" data-testid=\"login-error\">{E(error)}</p>")}}
+              <form method="post" action="/login" data-testid="login-form">
+                <input type="hidden" name="{{E(tokens.FormFieldName)}}" value="{{E(tokens.RequestToken)}}">
+                <input type="hidden" name="returnUrl" value="{{E(returnUrl)}}">
+                <label for="login-name">User name</label>
+                <input id="login-name" name="name" autocomplete="username" required autofocus data-testid="login-name">
+                <label for="login-password">Password</label>
+                <input id="login-password" name="password" type="password" autocomplete="current-password" required data-testid="login-password">
+                <button type="submit" class="primary" data-testid="login-submit">Sign in</button>
+              </form>
+              <p class="muted small">For use by authorised clinical staff. Sessions end after a period of inactivity.</p>
+            </main>
             </body></html>
             """;
         ctx.Response.Headers.CacheControl = "no-store";
