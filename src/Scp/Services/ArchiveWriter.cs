@@ -101,6 +101,8 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         var journal = store.Journal;
         bool tooLarge = journal is not null && pending.Length > journal.MaxPayloadBytes;
         JournalTicket? ticket = null;
+        // Too large for a record: its bytes are synced before it gets its name, so a crash never leaves it torn.
+        if (tooLarge) await pending.FlushToDiskAsync(ct, force: true).ConfigureAwait(false);
         if (journal is not null && !tooLarge && !replaying)
             ticket = await journal.AppendAsync(pending.PartPath, pending.Length, ct).ConfigureAwait(false);
         StoreResult result;
@@ -145,7 +147,7 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
             var (outcome, _, _) = await CommitStagedAsync(pending, null, null, null, replaying: true, ct).ConfigureAwait(false);
             if (outcome.Status.IsSuccess) replayed++;
         }
-        await journal.CheckpointAsync(ct, force: records.Count > 0).ConfigureAwait(false);
+        await journal.CheckpointAsync(ct, force: true).ConfigureAwait(false);
         return replayed;
     }
 }

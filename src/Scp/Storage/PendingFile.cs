@@ -53,11 +53,13 @@ public sealed class PendingFile : IAsyncDisposable
     }
 
     /// <summary>Flushes buffers and, unless in fast or journal mode, fsyncs the <c>.part</c> file. Idempotent; no rename yet.</summary>
-    public async ValueTask FlushToDiskAsync(CancellationToken ct)
+    /// <param name="ct">Cancels the flush.</param>
+    /// <param name="force">fsync whatever the mode (an instance too large for the ingest journal).</param>
+    public async ValueTask FlushToDiskAsync(CancellationToken ct, bool force = false)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         await _stream.FlushAsync(ct).ConfigureAwait(false);
-        if (!_synced && _store.SyncsEachFile)
+        if (!_synced && (_store.SyncsEachFile || force))
         {
             await Task.Run(() => _stream.Flush(flushToDisk: true), ct).ConfigureAwait(false);
             _synced = true;

@@ -32,6 +32,6 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 3109, Level = LogLevel.Error, Message = "Journal checkpoint failed; records stay in the journal and are retried")]
     public static partial void JournalCheckpointFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Replayed {Count} journalled instance(s) after an unclean stop ({Restored} file(s) or row(s) restored)")]
-    public static partial void JournalReplayed(ILogger logger, int count, int restored);
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Replaying {Count} instance(s) from the ingest journal {Path} (the node stopped before its last checkpoint)")]
+    public static partial void JournalReplaying(ILogger logger, int count, string path);
 }

@@ -262,14 +262,14 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             {
                 // Records still in flight (journalled, not yet renamed and indexed) stay: their files are not written yet.
                 retireTo = _inFlight.Count > 0 ? _inFlight.Min : _head;
-                if (retireTo == _tail && !force) return 0;
                 retireSeq = _inFlight.Count > 0 ? -1 : _nextSeq;
             }
-            if (retireSeq < 0) retireSeq = SeqAt(retireTo);
-            if (retireTo == _tail) retireSeq = _tailSeq;
+            if (retireSeq < 0) retireSeq = retireTo == _tail ? _tailSeq : SeqAt(retireTo);
+            bool moves = retireTo != _tail || retireSeq != _tailSeq;
+            if (!moves && !force) return 0;
             await Task.Run(() => NativeSync.SyncFileSystem(_storeRoot), ct).ConfigureAwait(false);
             await _syncIndex(ct).ConfigureAwait(false);
-            if (retireTo != _tail) WriteControl(retireTo, retireSeq);
+            if (moves) WriteControl(retireTo, retireSeq);
             long retired;
             TaskCompletionSource freed;
             lock (_lock)
@@ -325,9 +325,14 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         lock (_lock)
         {
             _head = v;
-            _nextSeq = seq;
+            // Beyond the last valid record the ring may still hold records that were written but never synced (so
+            // never acknowledged). New records take sequence numbers far from theirs, so a later replay cannot
+            // mistake one of them for the continuation; the checkpoint that ends recovery records the new numbering.
+            _nextSeq = seq + (1L << 32);
         }
-        return records.Where(r => !cancelled.Contains(r.Seq)).ToList();
+        var replay = records.Where(r => !cancelled.Contains(r.Seq)).ToList();
+        if (replay.Count > 0) StorageLog.JournalReplaying(_logger, replay.Count, Path);
+        return replay;
     }
 
     private bool TryReadHeader(long v, long expectedSeq, Span<byte> header, out RecordKind kind, out long length, out long cancelledSeq)

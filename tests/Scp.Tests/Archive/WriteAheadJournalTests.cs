@@ -146,4 +146,31 @@ public sealed class WriteAheadJournalTests
         await using var j = Open();
         Assert.Throws<IOException>(() => Open());
     }
+
+    [Test]
+    public async Task A_record_written_after_a_torn_one_is_never_replayed_after_a_second_crash()
+    {
+        var parts = new[] { Payload(1000, 1), Payload(1000, 2), Payload(1000, 3) };
+        await using (var j = Open())
+        {
+            foreach (var p in parts) await j.AppendAsync(p, 1000, CancellationToken.None);
+        }
+        // The second record is torn (never synced, never acknowledged); the third reached the disk whole.
+        using (var fs = new FileStream(JournalPath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            fs.Position = 4096 + (WriteAheadJournal.HeaderSize + 1000) + WriteAheadJournal.HeaderSize;
+            fs.WriteByte(0xEE);
+        }
+        await using (var j = Open())
+        {
+            Assert.That(j.ReadUnretired(), Has.Count.EqualTo(1));
+            await j.CheckpointAsync(CancellationToken.None, force: true); // the end of recovery
+            // A new record of the same size lands exactly where the torn one was, before the next crash.
+            await j.AppendAsync(Payload(1000, 4), 1000, CancellationToken.None);
+        }
+        await using var again = Open();
+        var records = again.ReadUnretired();
+        Assert.That(records, Has.Count.EqualTo(1), "the stale third record must not pass for the continuation");
+        Assert.That(Read(records[0]), Is.EqualTo(File.ReadAllBytes(Path.Combine(_root, "p4.part"))));
+    }
 }
