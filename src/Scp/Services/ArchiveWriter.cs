@@ -147,6 +147,7 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
             var (outcome, _, _) = await CommitStagedAsync(pending, null, null, null, replaying: true, ct).ConfigureAwait(false);
             if (outcome.Status.IsSuccess) replayed++;
         }
+        journal.RecoveryReplayed();
         await journal.CheckpointAsync(ct, force: true).ConfigureAwait(false);
         return replayed;
     }

@@ -50,6 +50,9 @@ public sealed class WriteAheadJournal : IAsyncDisposable
     private long _tail;       // virtual offset of the oldest unretired record
     private long _tailSeq;
     private long _generation; // of the control slot last written
+    private readonly IReadOnlyList<JournalRecord> _unretired;
+    private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _renumberedFrom;
 
     /// <param name="path">The journal file (created and preallocated when missing).</param>
     /// <param name="sizeBytes">Its size; records larger than a quarter of it are not journalled.</param>
@@ -83,6 +86,23 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         ReadControl();
         _head = _tail;
         _nextSeq = _tailSeq;
+        // Find the unretired records now, so that nothing is ever appended over them. With none, the journal is open
+        // for appends at once (after recording the new numbering); with some, appends wait until recovery has
+        // replayed them and its checkpoint has retired them (the worker role may store before the DICOM role replays).
+        _unretired = Scan();
+        _renumberedFrom = _nextSeq;
+        if (_unretired.Count == 0)
+        {
+            WriteControl(_head, _nextSeq);
+            _tail = _head;
+            _tailSeq = _nextSeq;
+            _recovered.TrySetResult();
+        }
+        else
+        {
+            // Until recovery has stored them again, no checkpoint may retire them.
+            _inFlight.Add(_tail);
+        }
         _flusher = Task.Run(FlushLoopAsync);
     }
 
@@ -110,6 +130,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         using var source = File.OpenHandle(partFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         JournalTicket ticket;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _recovered.Task.WaitAsync(ct).ConfigureAwait(false);
         await _appendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -282,6 +303,8 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             }
             while (_checkpointRequests.Reader.TryRead(out _)) { }
             freed.TrySetResult();
+            // The control block now carries the new numbering: appends may start (see the constructor).
+            if (retireSeq >= _renumberedFrom) _recovered.TrySetResult();
             StorageLog.JournalCheckpoint(_logger, retired);
             return retired;
         }
@@ -303,7 +326,18 @@ public sealed class WriteAheadJournal : IAsyncDisposable
     /// their sequence number and a reader over the Part 10 bytes; instances cancelled later are left out.
     /// Reading stops at the first record that is missing, torn (CRC mismatch) or from an older lap.
     /// </summary>
-    public IReadOnlyList<JournalRecord> ReadUnretired()
+    public IReadOnlyList<JournalRecord> ReadUnretired() => _unretired;
+
+    /// <summary>
+    /// Recovery has stored every record of <see cref="ReadUnretired"/> again: the next checkpoint may retire them, and
+    /// once it has, appends (which wait until then) proceed.
+    /// </summary>
+    public void RecoveryReplayed()
+    {
+        lock (_lock) _inFlight.Remove(_tail);
+    }
+
+    private List<JournalRecord> Scan()
     {
         var records = new List<JournalRecord>();
         var cancelled = new HashSet<long>();
@@ -311,8 +345,15 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         Span<byte> header = stackalloc byte[HeaderSize];
         while (v - _tail < _capacity)
         {
-            if (TryReadHeader(v, seq, header, out var kind, out var length, out var cancelledSeq) ||
-                (v % _capacity != 0 && TryReadHeader(v += _capacity - v % _capacity, seq, header, out kind, out length, out cancelledSeq)))
+            long nextLap = v + (_capacity - v % _capacity);
+            bool found = TryReadHeader(v, seq, header, out var kind, out var length, out var cancelledSeq);
+            // A record that did not fit before the end of the ring starts the next lap.
+            if (!found && v % _capacity != 0 && TryReadHeader(nextLap, seq, header, out kind, out length, out cancelledSeq))
+            {
+                found = true;
+                v = nextLap;
+            }
+            if (found)
             {
                 if (!PayloadMatches(v, header, length)) break;
                 if (kind == RecordKind.Cancel) cancelled.Add(cancelledSeq);
