@@ -91,7 +91,8 @@ NODE_PID=""
 start_ours() { # DIR MODE(durable|fast) [extra env...]
   local dir=$1 mode=$2; shift 2
   fresh "$dir"
-  local flags=(serve --data "$dir/data" --dicom-port "$PORT_OURS")
+  # --roles scp: the archive alone, as storescp and Orthanc are (the default roles add the inference worker and viewer).
+  local flags=(serve --roles scp --data "$dir/data" --dicom-port "$PORT_OURS")
   [ "$mode" = fast ] && flags+=(--fast)
   env EDGECANCER_Logging__LogLevel__Default=Warning "$@" "$EDGECANCER" "${flags[@]}" >"$dir/node.log" 2>&1 &
   NODE_PID=$!; PIDS+=("$NODE_PID")

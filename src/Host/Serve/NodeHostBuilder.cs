@@ -115,22 +115,38 @@ public static class NodeHostBuilder
             .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "Dicom:BindAddress must be an IP address such as 127.0.0.1 or 0.0.0.0.")
             .ValidateOnStart();
         s.AddOptions<FileStoreOptions>()
-            .Configure<IOptions<NodeOptions>>((f, node) => f.Root = Path.Combine(node.Value.Data, "dicom"))
+            .Configure<IOptions<NodeOptions>>((f, node) =>
+            {
+                f.Root = Path.Combine(node.Value.Data, "dicom");
+                // Durable mode goes through the ingest journal in the process that receives (the scp role owns it).
+                f.Journal = roles.Scp;
+                f.JournalPath = Path.Combine(node.Value.Data, "journal", "ingest.journal");
+            })
             .Bind(config.GetSection("Storage"))
             .Validate(f => f.FreeSpaceWatermarkBytes >= 0, "Storage:FreeSpaceWatermarkBytes must not be negative.")
+            .Validate(f => f.JournalSizeBytes >= 16L << 20, "Storage:JournalSizeBytes must be at least 16 MiB (16777216).")
+            .Validate(f => f.JournalCheckpointInterval > TimeSpan.Zero, "Storage:JournalCheckpointInterval must be positive, e.g. 00:00:01.")
             .ValidateOnStart();
         s.AddOptions<IndexOptions>()
             .Configure<IOptions<NodeOptions>>((i, node) => ConfigureIndex(i, node.Value))
             .Bind(config.GetSection("Index"))
-            // Fast mode acknowledges before data is on disk; the index commit need not be either (WAL keeps it consistent).
+            // Fast mode acknowledges before data is on disk, and the journal makes the instance durable before the index
+            // commit: in both the commit need not sync (WAL keeps it consistent; the journal's checkpoint syncs it).
             .PostConfigure<IOptions<FileStoreOptions>>((i, storage) =>
             {
-                if (storage.Value.FastMode && config["Index:SqliteSynchronous"] is null) i.SqliteSynchronous = "NORMAL";
+                bool deferred = storage.Value.FastMode || storage.Value.Journal;
+                if (deferred && config["Index:SqliteSynchronous"] is null) i.SqliteSynchronous = "NORMAL";
+                if (deferred && config["Index:AsynchronousCommit"] is null) i.AsynchronousCommit = true;
             })
             .ValidateOnStart();
         s.AddSingleton<FileSyncQueue>();
         s.AddHostedService<BackgroundFlusher>();
-        s.AddSingleton(sp => new FileStore(sp.GetRequiredService<IOptions<FileStoreOptions>>(), sp.GetRequiredService<ILogger<FileStore>>(), sp.GetRequiredService<FileSyncQueue>()));
+        s.AddSingleton(sp => new JournalHolder(JournalFactory.Open(sp.GetRequiredService<IOptions<FileStoreOptions>>(),
+            sp.GetRequiredService<SqlArchiveIndex>().SyncAsync, sp.GetRequiredService<ILogger<WriteAheadJournal>>())));
+        s.AddSingleton(sp => new FileStore(sp.GetRequiredService<IOptions<FileStoreOptions>>(), sp.GetRequiredService<ILogger<FileStore>>(),
+            sp.GetRequiredService<FileSyncQueue>(), sp.GetRequiredService<JournalHolder>().Journal));
+        // Registered before the DICOM service, so it stops after it: the last checkpoint follows the last store.
+        s.AddHostedService<JournalCheckpointer>();
         s.AddSingleton<SqlArchiveIndex>();
         s.AddSingleton<IArchiveIndex>(sp => sp.GetRequiredService<SqlArchiveIndex>());
         s.AddSingleton<ArchiveServiceOptions>();
@@ -184,4 +200,12 @@ public static class NodeHostBuilder
             throw new OptionsValidationException("Node:Db", typeof(NodeOptions), [$"Node:Db '{db}' is not 'sqlite', 'sqlite:PATH' or 'postgres:CONNECTION-STRING'."]);
         }
     }
+}
+
+/// <summary>The optional journal as a service (disposed with the host).</summary>
+internal sealed class JournalHolder(WriteAheadJournal? journal) : IAsyncDisposable
+{
+    public WriteAheadJournal? Journal => journal;
+
+    public ValueTask DisposeAsync() => journal?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -25,6 +25,13 @@ public sealed class IndexOptions
     /// </summary>
     public string SqliteSynchronous { get; set; } = "FULL";
 
+    /// <summary>
+    /// PostgreSQL: commit the instance transactions with <c>synchronous_commit = off</c> (the commit returns before
+    /// PostgreSQL's WAL flush). Safe only when something else makes them durable before success is sent or the
+    /// loss is accepted: the ingest journal (its checkpoint calls <see cref="SqlArchiveIndex.SyncAsync"/>), or fast mode.
+    /// </summary>
+    public bool AsynchronousCommit { get; set; }
+
     /// <summary>A claimed work item whose claim is older than this can be claimed again (its worker is presumed dead).</summary>
     public TimeSpan WorkLeaseTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -105,6 +105,36 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Makes every committed transaction durable: on SQLite an fsync of the WAL and database files (commits under
+    /// <c>synchronous=NORMAL</c> are not synced), on PostgreSQL a synchronously committed transaction, whose WAL flush
+    /// covers every earlier asynchronous commit. The ingest journal's checkpoint calls it.
+    /// </summary>
+    public async Task SyncAsync(CancellationToken ct)
+    {
+        if (_pg is not null)
+        {
+            await using var connection = await _pg.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            // txid_current() gives the transaction an id, so its commit writes a record and waits for the flush.
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit TO ON; SELECT txid_current();", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return;
+        }
+        var source = new SqliteConnectionStringBuilder(_sqliteConnectionString).DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:") return;
+        var db = Path.GetFullPath(source);
+        await Task.Run(() =>
+        {
+            foreach (var file in new[] { db + "-wal", db })
+            {
+                if (!File.Exists(file)) continue;
+                using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                RandomAccess.FlushToDisk(handle);
+            }
+        }, ct).ConfigureAwait(false);
+    }
+
     private string SynchronousMode() => _options.SqliteSynchronous.ToUpperInvariant() switch
     {
         "OFF" => "OFF",
@@ -163,6 +193,8 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         Func<CancellationToken, ValueTask>? beforeCommit, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (_pg is not null && _options.AsynchronousCommit)
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit TO OFF", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
         var now = NowMs();
         var existing = await connection.QuerySingleOrDefaultAsync<ExistingInstance>(new CommandDefinition(
             """

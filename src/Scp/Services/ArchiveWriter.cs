@@ -59,7 +59,11 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
     /// Checks a staged Part 10 file (readable header, UIDs valid and equal to <paramref name="expectedSopInstance"/> /
     /// <paramref name="expectedSopClass"/> when given) and commits it inside the index transaction.
     /// </summary>
-    public async Task<(DicomOutcome Outcome, StoreResult? Result, string? RelativePath)> CommitStagedAsync(PendingFile pending, string? expectedSopInstance, string? expectedSopClass, bool? enqueueWork, CancellationToken ct)
+    public Task<(DicomOutcome Outcome, StoreResult? Result, string? RelativePath)> CommitStagedAsync(PendingFile pending, string? expectedSopInstance, string? expectedSopClass, bool? enqueueWork, CancellationToken ct) =>
+        CommitStagedAsync(pending, expectedSopInstance, expectedSopClass, enqueueWork, replaying: false, ct);
+
+    private async Task<(DicomOutcome Outcome, StoreResult? Result, string? RelativePath)> CommitStagedAsync(PendingFile pending, string? expectedSopInstance,
+        string? expectedSopClass, bool? enqueueWork, bool replaying, CancellationToken ct)
     {
         await pending.FlushToDiskAsync(ct).ConfigureAwait(false);
         if (!HasPart10Prefix(pending.PartPath))
@@ -88,9 +92,63 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         if (store.AssignDestination(pending, study, series, sopInstance, out var message) != UidProblem.None)
             return (new DicomOutcome(DicomStatus.UnableToProcess, message ?? "Invalid UID"), null, null);
         var record = InstanceRecordFactory.Create(ds, header.TransferSyntax.Uid.Value, pending.RelativePath, pending.Length);
-        var result = await index.StoreInstanceAsync(record, enqueueWork ?? options.EnqueueWork(ds), ct, pending.CommitAsync).ConfigureAwait(false);
+        bool enqueue = enqueueWork ?? options.EnqueueWork(ds);
+        // Replay of a record whose row survived: the row is re-written, its work item is not queued twice.
+        if (replaying && enqueue && await index.FindInstanceAsync(sopInstance, ct).ConfigureAwait(false) is not null) enqueue = false;
+
+        // Durable mode with the journal: the record is durable (one shared fdatasync) before the file is renamed and
+        // the row committed, both without sync; the checkpoint makes those durable later and retires the record.
+        var journal = store.Journal;
+        bool tooLarge = journal is not null && pending.Length > journal.MaxPayloadBytes;
+        JournalTicket? ticket = null;
+        // Too large for a record: its bytes are synced before it gets its name, so a crash never leaves it torn.
+        if (tooLarge) await pending.FlushToDiskAsync(ct, force: true).ConfigureAwait(false);
+        if (journal is not null && !tooLarge && !replaying)
+            ticket = await journal.AppendAsync(pending.PartPath, pending.Length, ct).ConfigureAwait(false);
+        StoreResult result;
+        try
+        {
+            result = await index.StoreInstanceAsync(record, enqueue, ct, pending.CommitAsync).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (ticket is { } failed) await journal!.CancelAsync(failed, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        if (ticket is { } t)
+        {
+            if (result.IsStored) journal!.Materialized(t);
+            else await journal!.CancelAsync(t, CancellationToken.None).ConfigureAwait(false);
+        }
+        // Not journalled (larger than a record may be): durable through a checkpoint of its own before success.
+        if (tooLarge && result.IsStored && !replaying) await journal!.CheckpointAsync(ct, force: true).ConfigureAwait(false);
         return result.IsStored
             ? (DicomOutcome.Success, result, pending.RelativePath)
             : (new DicomOutcome(DicomStatus.ProcessingFailure, result.Message ?? "The instance conflicts with the archive's hierarchy"), result, null);
+    }
+
+    /// <summary>
+    /// Start-up recovery of durable mode: stores again every journal record not retired by a checkpoint (the instances
+    /// of the last moments before an unclean stop), through the same checks and transaction, then checkpoints.
+    /// Idempotent: a record whose file and row survived is written again with the same bytes. Returns the count.
+    /// </summary>
+    public async Task<int> ReplayJournalAsync(CancellationToken ct)
+    {
+        var journal = store.Journal;
+        if (journal is null) return 0;
+        var records = journal.ReadUnretired();
+        int replayed = 0;
+        foreach (var r in records)
+        {
+            var begin = store.BeginIncoming();
+            if (begin.Write is null) throw new IOException($"Cannot replay the ingest journal {journal.Path}: {begin.Message}");
+            await using var pending = begin.Write;
+            r.CopyTo(pending.Stream);
+            var (outcome, _, _) = await CommitStagedAsync(pending, null, null, null, replaying: true, ct).ConfigureAwait(false);
+            if (outcome.Status.IsSuccess) replayed++;
+        }
+        journal.RecoveryReplayed();
+        await journal.CheckpointAsync(ct, force: true).ConfigureAwait(false);
+        return replayed;
     }
 }

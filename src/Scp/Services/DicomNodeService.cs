@@ -34,6 +34,8 @@ public sealed class DicomNodeService(
         serviceOptions.AETitle = o.AETitle;
         await index.InitializeAsync(stoppingToken).ConfigureAwait(false);
         store.DeleteLeftoverPartFiles();
+        // Durable mode: instances journalled but not yet checkpointed when the node last stopped are stored again.
+        await new ArchiveWriter(store, index, serviceOptions).ReplayJournalAsync(stoppingToken).ConfigureAwait(false);
         foreach (var ae in o.RemoteAEs)
         {
             if (!Enum.TryParse<AeOperations>(ae.Operations, ignoreCase: true, out var ops))

@@ -17,8 +17,9 @@ public sealed class FileStore
     private readonly FileSyncQueue? _syncQueue;
     private readonly ILogger _logger;
 
-    public FileStore(IOptions<FileStoreOptions> options, ILogger<FileStore>? logger = null, FileSyncQueue? syncQueue = null)
+    public FileStore(IOptions<FileStoreOptions> options, ILogger<FileStore>? logger = null, FileSyncQueue? syncQueue = null, WriteAheadJournal? journal = null)
     {
+        Journal = options.Value.FastMode ? null : journal;
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _syncQueue = syncQueue;
@@ -32,6 +33,12 @@ public sealed class FileStore
     public string Root { get; }
 
     public bool FastMode => _options.FastMode;
+
+    /// <summary>The ingest journal of durable mode, or null (fast mode, or each instance synced on its own).</summary>
+    public WriteAheadJournal? Journal { get; }
+
+    /// <summary>True when each commit fsyncs its file and folder itself (neither fast nor journal mode).</summary>
+    internal bool SyncsEachFile => !_options.FastMode && Journal is null;
 
     /// <summary>Free space of the volume holding the root, against the watermark.</summary>
     public SpaceCheck CheckFreeSpace()

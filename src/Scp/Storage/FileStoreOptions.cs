@@ -25,4 +25,21 @@ public sealed class FileStoreOptions
 
     /// <summary>Buffer size of the stream handed to writers.</summary>
     public int WriteBufferSize { get; set; } = 128 * 1024;
+
+    /// <summary>
+    /// Durable mode through the ingest journal (when <see cref="FastMode"/> is off): each instance is appended to a
+    /// preallocated journal and made durable with one shared <c>fdatasync</c> before success; the store file and the
+    /// index row are written without sync and made durable by a background checkpoint. Off: every instance is synced
+    /// on its own (fsync of the file, of its folder, and the index commit). The node turns it on by default.
+    /// </summary>
+    public bool Journal { get; set; }
+
+    /// <summary>Journal file; default <c>{Root}/../journal/ingest.journal</c>.</summary>
+    public string? JournalPath { get; set; }
+
+    /// <summary>Journal size (preallocated once). Instances larger than a quarter of it are synced on their own.</summary>
+    public long JournalSizeBytes { get; set; } = 256L << 20;
+
+    /// <summary>How often the checkpoint makes materialised instances durable and retires their journal records.</summary>
+    public TimeSpan JournalCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -52,12 +52,14 @@ public sealed class PendingFile : IAsyncDisposable
         _createdFolder = createdFolder;
     }
 
-    /// <summary>Flushes buffers and, unless in fast mode, fsyncs the <c>.part</c> file. Idempotent; no rename yet.</summary>
-    public async ValueTask FlushToDiskAsync(CancellationToken ct)
+    /// <summary>Flushes buffers and, unless in fast or journal mode, fsyncs the <c>.part</c> file. Idempotent; no rename yet.</summary>
+    /// <param name="ct">Cancels the flush.</param>
+    /// <param name="force">fsync whatever the mode (an instance too large for the ingest journal).</param>
+    public async ValueTask FlushToDiskAsync(CancellationToken ct, bool force = false)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         await _stream.FlushAsync(ct).ConfigureAwait(false);
-        if (!_synced && !_store.FastMode)
+        if (!_synced && (_store.SyncsEachFile || force))
         {
             await Task.Run(() => _stream.Flush(flushToDisk: true), ct).ConfigureAwait(false);
             _synced = true;
@@ -80,6 +82,8 @@ public sealed class PendingFile : IAsyncDisposable
         File.Move(_partPath, FullPath, overwrite: true);
         IsCommitted = true;
         if (_store.QueueBackgroundSync(FullPath)) return;
+        // Journal mode: the content is durable in the journal; the journal's checkpoint (syncfs) makes this rename durable.
+        if (!_store.SyncsEachFile) return;
         var folder = Path.GetDirectoryName(FullPath)!;
         await Task.Run(() =>
         {

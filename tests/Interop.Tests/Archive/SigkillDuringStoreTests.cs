@@ -118,7 +118,7 @@ public sealed partial class SigkillDuringStoreTests
     private static partial Regex SopLine();
 
     /// <summary>storescu -v prints "Sending file: F" then, per file, "Received Store Response (Success)".</summary>
-    private static (List<string> Acknowledged, string? InFlight) ParseStorescu(string output)
+    internal static (List<string> Acknowledged, string? InFlight) ParseStorescu(string output)
     {
         var acknowledged = new List<string>();
         string? current = null;
@@ -135,7 +135,7 @@ public sealed partial class SigkillDuringStoreTests
         return (acknowledged, current);
     }
 
-    private static async Task WaitForPortAsync(int port, Process node, StringBuilder log)
+    internal static async Task WaitForPortAsync(int port, Process node, StringBuilder log)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)

@@ -1,0 +1,522 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
+
+namespace EdgeCancer.Scp.Storage;
+
+/// <summary>
+/// The ingest journal of durable mode: one preallocated file, used as a ring, to which every received instance is
+/// appended as a record (header + the Part 10 bytes + CRC-32C) before its success is sent. A record is durable after
+/// one <c>fdatasync</c> of the journal, shared by every record appended meanwhile (group commit across associations);
+/// the store file and the index row are then written without any sync. <see cref="CheckpointAsync"/> (in the
+/// background) makes the materialised files and rows durable with one <c>syncfs</c> and one index sync, then retires
+/// the records. At start, <see cref="ReadUnretired"/> yields the records not yet retired, which recovery replays.
+/// The durability argument is in docs/archive.md ("Durable mode: the ingest journal").
+/// </summary>
+public sealed class WriteAheadJournal : IAsyncDisposable
+{
+    // Layout: two 512-byte control slots (the checkpoint, written alternately so a torn write leaves the other), then
+    // the ring of records from DataStart. Records never wrap: one that does not fit before the end starts the next lap.
+    private const int SlotSize = 512;
+    private const long DataStart = 4096;
+    private const uint ControlMagic = 0x434A4345; // "ECJC"
+    private const uint RecordMagic = 0x524A4345;  // "ECJR"
+    internal const int HeaderSize = 48;
+    private const int CopyChunk = 1 << 20;
+
+    /// <summary>Record kinds.</summary>
+    internal enum RecordKind : uint { Instance = 1, Cancel = 2 }
+
+    private readonly SafeFileHandle _handle;
+    private readonly long _capacity;
+    private readonly string _storeRoot;
+    private readonly Func<CancellationToken, Task> _syncIndex;
+    private readonly ILogger _logger;
+    private readonly object _lock = new();
+    private readonly SemaphoreSlim _appendLock = new(1, 1);
+    private readonly SemaphoreSlim _checkpointLock = new(1, 1);
+    private readonly Channel<(long Seq, TaskCompletionSource Done)> _unsynced = Channel.CreateUnbounded<(long, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SortedSet<long> _inFlight = []; // virtual offsets of records appended and not yet materialised
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _flusher;
+    private TaskCompletionSource _spaceFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long _head;       // next virtual offset
+    private long _nextSeq;
+    private long _tail;       // virtual offset of the oldest unretired record
+    private long _tailSeq;
+    private long _generation; // of the control slot last written
+    private readonly IReadOnlyList<JournalRecord> _unretired;
+    private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _renumberedFrom;
+
+    /// <param name="path">The journal file (created and preallocated when missing).</param>
+    /// <param name="sizeBytes">Its size; records larger than a quarter of it are not journalled.</param>
+    /// <param name="storeRoot">Root of the file store (the file system a checkpoint syncs).</param>
+    /// <param name="syncIndex">Makes every committed index transaction durable (a checkpoint's second step).</param>
+    public WriteAheadJournal(string path, long sizeBytes, string storeRoot, Func<CancellationToken, Task> syncIndex, ILogger? logger = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sizeBytes, DataStart + (1L << 20));
+        _logger = logger ?? NullLogger.Instance;
+        _storeRoot = storeRoot;
+        _syncIndex = syncIndex;
+        Path = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        Directory.CreateDirectory(folder);
+        bool created = !File.Exists(Path);
+        // FileShare.None takes an exclusive advisory lock: a second process on the same data folder cannot append.
+        _handle = File.OpenHandle(Path, created ? FileMode.CreateNew : FileMode.Open, FileAccess.ReadWrite, FileShare.None,
+            FileOptions.None, created ? sizeBytes : 0);
+        long length = RandomAccess.GetLength(_handle);
+        if (created || length < sizeBytes)
+        {
+            // Write the whole ring once so that later appends overwrite allocated blocks (fdatasync then syncs data only).
+            var zeros = new byte[CopyChunk];
+            for (long o = length; o < sizeBytes; o += zeros.Length)
+                RandomAccess.Write(_handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, sizeBytes - o)), o);
+            NativeSync.SyncFile(_handle);
+            NativeSync.SyncDirectory(folder);
+            length = sizeBytes;
+        }
+        _capacity = length - DataStart;
+        ReadControl();
+        _head = _tail;
+        _nextSeq = _tailSeq;
+        // Find the unretired records now, so that nothing is ever appended over them. With none, the journal is open
+        // for appends at once (after recording the new numbering); with some, appends wait until recovery has
+        // replayed them and its checkpoint has retired them (the worker role may store before the DICOM role replays).
+        _unretired = Scan();
+        _renumberedFrom = _nextSeq;
+        if (_unretired.Count == 0)
+        {
+            WriteControl(_head, _nextSeq);
+            _tail = _head;
+            _tailSeq = _nextSeq;
+            _recovered.TrySetResult();
+        }
+        else
+        {
+            // Until recovery has stored them again, no checkpoint may retire them.
+            _inFlight.Add(_tail);
+        }
+        _flusher = Task.Run(FlushLoopAsync);
+    }
+
+    /// <summary>The journal file.</summary>
+    public string Path { get; }
+
+    /// <summary>Largest Part 10 file that is journalled; larger ones are stored with their own fsync and a checkpoint.</summary>
+    public long MaxPayloadBytes => _capacity / 4 - HeaderSize;
+
+    /// <summary>Bytes of records not yet retired by a checkpoint.</summary>
+    public long UsedBytes { get { lock (_lock) return _head - _tail; } }
+
+    /// <summary>Completes when a checkpoint is asked for (journal half full) — the checkpointer's wake-up.</summary>
+    public ValueTask<bool> WaitForCheckpointRequestAsync(CancellationToken ct) => _checkpointRequests.Reader.WaitToReadAsync(ct);
+
+    /// <summary>
+    /// Appends the Part 10 file at <paramref name="partFile"/> (<paramref name="length"/> bytes) as a record and
+    /// returns when it is durable. Release the ticket with <see cref="Materialized"/> once the store file and index row
+    /// are written, or with <see cref="CancelAsync"/> if the instance was refused after all.
+    /// </summary>
+    public async Task<JournalTicket> AppendAsync(string partFile, long length, CancellationToken ct)
+    {
+        long recordLength = HeaderSize + length;
+        if (length > MaxPayloadBytes) throw new ArgumentOutOfRangeException(nameof(length), $"{length} bytes is more than the journal's record limit ({MaxPayloadBytes})");
+        using var source = File.OpenHandle(partFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        JournalTicket ticket;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _recovered.Task.WaitAsync(ct).ConfigureAwait(false);
+        await _appendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            long start = await ReserveAsync(recordLength, ct).ConfigureAwait(false);
+            long seq = _nextSeq;
+            // Written under the append lock, so records reach the page cache in sequence order: a sync that covers a
+            // record also covers every earlier one, and replay (which stops at the first invalid record) loses nothing acknowledged.
+            WriteRecord(start, seq, RecordKind.Instance, 0, source, length);
+            lock (_lock)
+            {
+                _head = start + recordLength;
+                _nextSeq = seq + 1;
+                _inFlight.Add(start);
+            }
+            ticket = new JournalTicket(start, seq);
+            _unsynced.Writer.TryWrite((seq, done));
+        }
+        finally { _appendLock.Release(); }
+        if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
+        try
+        {
+            await done.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            Materialized(ticket);
+            throw;
+        }
+        return ticket;
+    }
+
+    /// <summary>The record's instance is in the store and the index (not yet durably): a checkpoint may retire it.</summary>
+    public void Materialized(JournalTicket ticket)
+    {
+        lock (_lock) _inFlight.Remove(ticket.VirtualOffset);
+    }
+
+    /// <summary>
+    /// The record's instance was refused after it was journalled (e.g. the index failed): appends a cancel record
+    /// (made durable with the next group sync) so that replay skips it, and releases the ticket.
+    /// </summary>
+    public async Task CancelAsync(JournalTicket ticket, CancellationToken ct)
+    {
+        // Released first: a checkpoint may then retire the record, which also keeps it from replay; the cancel record
+        // covers the case where no checkpoint runs before a crash.
+        Materialized(ticket);
+        await _appendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            long start = await ReserveAsync(HeaderSize, ct).ConfigureAwait(false);
+            WriteRecord(start, _nextSeq, RecordKind.Cancel, ticket.Seq, null, 0);
+            lock (_lock)
+            {
+                _head = start + HeaderSize;
+                _nextSeq++;
+            }
+        }
+        finally { _appendLock.Release(); }
+    }
+
+    private async Task<long> ReserveAsync(long recordLength, CancellationToken ct)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_lock)
+            {
+                long start = _head;
+                long inLap = start % _capacity;
+                if (inLap + recordLength > _capacity) start += _capacity - inLap;
+                if (start + recordLength - _tail <= _capacity) return start;
+                wait = _spaceFreed.Task;
+            }
+            // Full: every record is unretired. Ask for a checkpoint and wait for it.
+            _checkpointRequests.Writer.TryWrite(true);
+            await wait.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private void WriteRecord(long start, long seq, RecordKind kind, long cancelledSeq, SafeFileHandle? source, long length)
+    {
+        long phys = DataStart + start % _capacity;
+        Span<byte> header = stackalloc byte[HeaderSize];
+        header.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(header, RecordMagic);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[4..], (ulong)(HeaderSize + length));
+        BinaryPrimitives.WriteInt64LittleEndian(header[12..], seq);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)kind);
+        BinaryPrimitives.WriteInt64LittleEndian(header[24..], cancelledSeq);
+        BinaryPrimitives.WriteInt64LittleEndian(header[32..], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        uint crc = Crc32C.Append(0, header[..40]);
+        if (source is not null)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(CopyChunk, Math.Max(length, 1)));
+            try
+            {
+                for (long done = 0; done < length;)
+                {
+                    int n = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)), done);
+                    if (n <= 0) throw new IOException($"The staged file ended after {done} of {length} bytes.");
+                    crc = Crc32C.Append(crc, buffer.AsSpan(0, n));
+                    RandomAccess.Write(_handle, buffer.AsSpan(0, n), phys + HeaderSize + done);
+                    done += n;
+                }
+            }
+            finally { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], crc);
+        RandomAccess.Write(_handle, header, phys);
+    }
+
+    // Group commit: one fdatasync covers every record written before it started.
+    private async Task FlushLoopAsync()
+    {
+        var batch = new List<TaskCompletionSource>();
+        try
+        {
+            while (await _unsynced.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (_unsynced.Reader.TryRead(out var item)) batch.Add(item.Done);
+                try
+                {
+                    NativeSync.DataSync(_handle);
+                    foreach (var d in batch) d.TrySetResult();
+                }
+                catch (IOException ex)
+                {
+                    StorageLog.JournalSyncFailed(_logger, ex, Path);
+                    foreach (var d in batch) d.TrySetException(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+        while (_unsynced.Reader.TryRead(out var item)) item.Done.TrySetCanceled();
+    }
+
+    /// <summary>
+    /// Makes everything materialised so far durable (<c>syncfs</c> of the store's file system, then the index sync)
+    /// and retires the journal records it covers. Returns the number of bytes retired.
+    /// </summary>
+    /// <param name="force">Sync even when no record waits (an instance too large for the journal was just stored).</param>
+    public async Task<long> CheckpointAsync(CancellationToken ct, bool force = false)
+    {
+        await _checkpointLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            long retireTo, retireSeq;
+            lock (_lock)
+            {
+                // Records still in flight (journalled, not yet renamed and indexed) stay: their files are not written yet.
+                retireTo = _inFlight.Count > 0 ? _inFlight.Min : _head;
+                retireSeq = _inFlight.Count > 0 ? -1 : _nextSeq;
+            }
+            if (retireSeq < 0) retireSeq = retireTo == _tail ? _tailSeq : SeqAt(retireTo);
+            bool moves = retireTo != _tail || retireSeq != _tailSeq;
+            if (!moves && !force) return 0;
+            await Task.Run(() => NativeSync.SyncFileSystem(_storeRoot), ct).ConfigureAwait(false);
+            await _syncIndex(ct).ConfigureAwait(false);
+            if (moves) WriteControl(retireTo, retireSeq);
+            long retired;
+            TaskCompletionSource freed;
+            lock (_lock)
+            {
+                retired = retireTo - _tail;
+                _tail = retireTo;
+                _tailSeq = retireSeq;
+                freed = _spaceFreed;
+                _spaceFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            while (_checkpointRequests.Reader.TryRead(out _)) { }
+            freed.TrySetResult();
+            // The control block now carries the new numbering: appends may start (see the constructor).
+            if (retireSeq >= _renumberedFrom) _recovered.TrySetResult();
+            StorageLog.JournalCheckpoint(_logger, retired);
+            return retired;
+        }
+        finally { _checkpointLock.Release(); }
+    }
+
+    /// <summary>True when records were appended since the last checkpoint.</summary>
+    public bool HasUnretired { get { lock (_lock) return _head != _tail; } }
+
+    private long SeqAt(long virtualOffset)
+    {
+        Span<byte> header = stackalloc byte[HeaderSize];
+        RandomAccess.Read(_handle, header, DataStart + virtualOffset % _capacity);
+        return BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
+    }
+
+    /// <summary>
+    /// The unretired records, oldest first (recovery at start, before anything is appended): instance records with
+    /// their sequence number and a reader over the Part 10 bytes; instances cancelled later are left out.
+    /// Reading stops at the first record that is missing, torn (CRC mismatch) or from an older lap.
+    /// </summary>
+    public IReadOnlyList<JournalRecord> ReadUnretired() => _unretired;
+
+    /// <summary>
+    /// Recovery has stored every record of <see cref="ReadUnretired"/> again: the next checkpoint may retire them, and
+    /// once it has, appends (which wait until then) proceed.
+    /// </summary>
+    public void RecoveryReplayed()
+    {
+        lock (_lock) _inFlight.Remove(_tail);
+    }
+
+    private List<JournalRecord> Scan()
+    {
+        var records = new List<JournalRecord>();
+        var cancelled = new HashSet<long>();
+        long v = _tail, seq = _tailSeq;
+        Span<byte> header = stackalloc byte[HeaderSize];
+        while (v - _tail < _capacity)
+        {
+            long nextLap = v + (_capacity - v % _capacity);
+            bool found = TryReadHeader(v, seq, header, out var kind, out var length, out var cancelledSeq);
+            // A record that did not fit before the end of the ring starts the next lap.
+            if (!found && v % _capacity != 0 && TryReadHeader(nextLap, seq, header, out kind, out length, out cancelledSeq))
+            {
+                found = true;
+                v = nextLap;
+            }
+            if (found)
+            {
+                if (!PayloadMatches(v, header, length)) break;
+                if (kind == RecordKind.Cancel) cancelled.Add(cancelledSeq);
+                else records.Add(new JournalRecord(this, seq, DataStart + v % _capacity + HeaderSize, length - HeaderSize));
+                v += length;
+                seq++;
+            }
+            else break;
+        }
+        lock (_lock)
+        {
+            _head = v;
+            // Beyond the last valid record the ring may still hold records that were written but never synced (so
+            // never acknowledged). New records take sequence numbers far from theirs, so a later replay cannot
+            // mistake one of them for the continuation; the checkpoint that ends recovery records the new numbering.
+            _nextSeq = seq + (1L << 32);
+        }
+        var replay = records.Where(r => !cancelled.Contains(r.Seq)).ToList();
+        if (replay.Count > 0) StorageLog.JournalReplaying(_logger, replay.Count, Path);
+        return replay;
+    }
+
+    private bool TryReadHeader(long v, long expectedSeq, Span<byte> header, out RecordKind kind, out long length, out long cancelledSeq)
+    {
+        kind = 0; length = 0; cancelledSeq = 0;
+        if (v % _capacity + HeaderSize > _capacity) return false;
+        if (RandomAccess.Read(_handle, header, DataStart + v % _capacity) != HeaderSize) return false;
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != RecordMagic) return false;
+        if (BinaryPrimitives.ReadInt64LittleEndian(header[12..]) != expectedSeq) return false;
+        length = (long)BinaryPrimitives.ReadUInt64LittleEndian(header[4..]);
+        if (length < HeaderSize || v % _capacity + length > _capacity) return false;
+        kind = (RecordKind)BinaryPrimitives.ReadUInt32LittleEndian(header[20..]);
+        cancelledSeq = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
+        return kind is RecordKind.Instance or RecordKind.Cancel;
+    }
+
+    private bool PayloadMatches(long v, ReadOnlySpan<byte> header, long length)
+    {
+        uint crc = Crc32C.Append(0, header[..40]);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyChunk);
+        try
+        {
+            long phys = DataStart + v % _capacity + HeaderSize;
+            for (long done = 0; done < length - HeaderSize;)
+            {
+                int n = RandomAccess.Read(_handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - HeaderSize - done)), phys + done);
+                if (n <= 0) return false;
+                crc = Crc32C.Append(crc, buffer.AsSpan(0, n));
+                done += n;
+            }
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+        return crc == BinaryPrimitives.ReadUInt32LittleEndian(header[40..]);
+    }
+
+    /// <summary>Copies a record's payload to <paramref name="destination"/> (replay).</summary>
+    internal void CopyPayload(long physicalOffset, long length, Stream destination)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyChunk);
+        try
+        {
+            for (long done = 0; done < length;)
+            {
+                int n = RandomAccess.Read(_handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)), physicalOffset + done);
+                if (n <= 0) throw new IOException("The journal ended inside a record.");
+                destination.Write(buffer, 0, n);
+                done += n;
+            }
+        }
+        finally { ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    private void ReadControl()
+    {
+        Span<byte> slot = stackalloc byte[SlotSize];
+        long bestGen = -1;
+        for (int i = 0; i < 2; i++)
+        {
+            if (RandomAccess.Read(_handle, slot, i * SlotSize) != SlotSize) continue;
+            if (BinaryPrimitives.ReadUInt32LittleEndian(slot) != ControlMagic) continue;
+            if (Crc32C.Append(0, slot[..36]) != BinaryPrimitives.ReadUInt32LittleEndian(slot[36..])) continue;
+            long gen = BinaryPrimitives.ReadInt64LittleEndian(slot[4..]);
+            if (gen <= bestGen) continue;
+            bestGen = gen;
+            _tail = BinaryPrimitives.ReadInt64LittleEndian(slot[12..]);
+            _tailSeq = BinaryPrimitives.ReadInt64LittleEndian(slot[20..]);
+            long capacity = BinaryPrimitives.ReadInt64LittleEndian(slot[28..]);
+            if (capacity != _capacity)
+                throw new InvalidOperationException($"The ingest journal {Path} was made with another size ({capacity + DataStart} bytes); restore Storage:JournalSizeBytes, or stop the node cleanly and delete the file.");
+        }
+        _generation = Math.Max(bestGen, 0);
+        if (bestGen < 0)
+        {
+            _tail = 0;
+            _tailSeq = 1;
+            WriteControl(0, 1);
+        }
+    }
+
+    private void WriteControl(long tail, long tailSeq)
+    {
+        Span<byte> slot = stackalloc byte[SlotSize];
+        slot.Clear();
+        long gen = ++_generation;
+        BinaryPrimitives.WriteUInt32LittleEndian(slot, ControlMagic);
+        BinaryPrimitives.WriteInt64LittleEndian(slot[4..], gen);
+        BinaryPrimitives.WriteInt64LittleEndian(slot[12..], tail);
+        BinaryPrimitives.WriteInt64LittleEndian(slot[20..], tailSeq);
+        BinaryPrimitives.WriteInt64LittleEndian(slot[28..], _capacity);
+        BinaryPrimitives.WriteUInt32LittleEndian(slot[36..], Crc32C.Append(0, slot[..36]));
+        RandomAccess.Write(_handle, slot, (gen % 2) * SlotSize);
+        NativeSync.DataSync(_handle);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _unsynced.Writer.TryComplete();
+        try { await _flusher.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        _handle.Dispose();
+        _stop.Dispose();
+        _appendLock.Dispose();
+        _checkpointLock.Dispose();
+    }
+}
+
+/// <summary>A journalled record that is durable; release it once its instance is materialised.</summary>
+public readonly record struct JournalTicket(long VirtualOffset, long Seq);
+
+/// <summary>An unretired instance record found at start.</summary>
+public sealed class JournalRecord
+{
+    private readonly WriteAheadJournal _journal;
+    private readonly long _offset;
+
+    internal JournalRecord(WriteAheadJournal journal, long seq, long physicalOffset, long length)
+    {
+        _journal = journal;
+        Seq = seq;
+        _offset = physicalOffset;
+        Length = length;
+    }
+
+    public long Seq { get; }
+
+    /// <summary>Bytes of the Part 10 file.</summary>
+    public long Length { get; }
+
+    /// <summary>Writes the Part 10 file to <paramref name="destination"/>.</summary>
+    public void CopyTo(Stream destination) => _journal.CopyPayload(_offset, Length, destination);
+}
+
+/// <summary>Journal settings derived from <see cref="FileStoreOptions"/>.</summary>
+public static class JournalFactory
+{
+    /// <summary>Opens the journal configured in <paramref name="options"/> (or null when durable mode does not use one).</summary>
+    public static WriteAheadJournal? Open(IOptions<FileStoreOptions> options, Func<CancellationToken, Task> syncIndex, ILogger? logger)
+    {
+        var o = options.Value;
+        if (!o.Journal || o.FastMode) return null;
+        var root = System.IO.Path.GetFullPath(o.Root);
+        Directory.CreateDirectory(root);
+        var path = o.JournalPath ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(root)!, "journal", "ingest.journal");
+        return new WriteAheadJournal(path, o.JournalSizeBytes, root, syncIndex, logger);
+    }
+}
