@@ -9,6 +9,9 @@ public sealed record OcclusionOptions(int Patch = 32, int Stride = 16)
 {
     /// <summary>Value of the hiding patch in every window channel (mid-gray).</summary>
     public const float Gray = 128f;
+
+    /// <summary>Value of the hiding patch in the HU image that feature sets (<c>preprocessing.features</c>) read: air.</summary>
+    public const float HiddenHu = -1000f;
 }
 
 /// <summary>
@@ -28,7 +31,8 @@ public static class OcclusionSensitivity
         int patch = Math.Clamp((int)Math.Round(options.Patch * scale), 1, Math.Min(rows, columns));
         int stride = Math.Max(1, (int)Math.Round(options.Stride * scale));
         var channels = ImageTensor.Window(image, spec);
-        var baseline = Classifier.PredictChannels(set, model, channels, rows, columns);
+        bool readsHu = spec.Features is { Count: > 0 };
+        var baseline = Classifier.PredictImage(set, model, image, channels);
         string label = baseline.Threshold is not null ? model.Manifest.Labels[^1] : baseline.Label;
         double p0 = baseline.Probabilities[label];
 
@@ -39,6 +43,7 @@ public static class OcclusionSensitivity
         var count = new float[rows * columns];
         var work = new float[3][];
         for (int c = 0; c < 3; c++) work[c] = new float[channels[c].Length];
+        var hidden = readsHu ? new float[image.Values.Length] : null;
         for (int gy = 0; gy < ys.Count; gy++)
             for (int gx = 0; gx < xs.Count; gx++)
             {
@@ -49,7 +54,14 @@ public static class OcclusionSensitivity
                     channels[c].CopyTo(work[c], 0);
                     for (int y = y0; y < y0 + patch; y++) work[c].AsSpan(y * columns + x0, patch).Fill(OcclusionOptions.Gray);
                 }
-                double p = Classifier.PredictChannels(set, model, work, rows, columns).Probabilities[label];
+                var occluded = image;
+                if (hidden is not null)
+                {
+                    image.Values.CopyTo(hidden, 0);
+                    for (int y = y0; y < y0 + patch; y++) hidden.AsSpan(y * columns + x0, patch).Fill(OcclusionOptions.HiddenHu);
+                    occluded = image with { Values = hidden };
+                }
+                double p = Classifier.PredictImage(set, model, occluded, work).Probabilities[label];
                 float drop = (float)(p0 - p);
                 grid[gy * xs.Count + gx] = drop;
                 for (int y = y0; y < y0 + patch; y++)
