@@ -15,8 +15,9 @@ public sealed record OcclusionOptions(int Patch = 32, int Stride = 16)
 }
 
 /// <summary>
-/// Occlusion sensitivity (Zeiler and Fergus 2014): slide a gray patch over the windowed image, run the model for
-/// each position and record how much the tracked probability falls. For a binary model the positive label is
+/// Occlusion sensitivity (Zeiler and Fergus 2014): slide a gray patch over the windowed image (and, for a head that
+/// also reads feature sets from HU, an air patch over the HU image), run the model for each position and record how
+/// much the tracked probability falls. For a binary model the positive label is
 /// tracked; otherwise the label predicted on the intact image. One model evaluation (backbone passes included) per position.
 /// </summary>
 public static class OcclusionSensitivity

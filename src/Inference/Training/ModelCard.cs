@@ -39,7 +39,7 @@ public static class ModelCard
             sb.AppendLine();
             sb.AppendLine(CultureInfo.InvariantCulture, $"- Training set: seed {t.TrainSeed}, {t.TrainImages} images ({string.Join(", ", t.TrainImagesPerLabel.Select(kv => $"{kv.Key} {kv.Value}"))}).");
             sb.AppendLine(CultureInfo.InvariantCulture, $"- Held-out set: seed {t.HeldOutSeed} (different patients, never seen in training), {t.HeldOutImages} images ({string.Join(", ", t.HeldOutImagesPerLabel.Select(kv => $"{kv.Key} {kv.Value}"))}).");
-            sb.AppendLine(CultureInfo.InvariantCulture, $"- Reproduce: `{t.Command}` (fixed seeds; ML.NET seed and single-threaded L-BFGS).");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- Reproduce: `{t.Command}` (fixed seeds; ML.NET seed and single-threaded trainers).");
             sb.AppendLine();
         }
         sb.AppendLine("## Held-out metrics");
@@ -58,6 +58,11 @@ public static class ModelCard
         sb.AppendLine("- Phantoms are ellipse-based; real anatomy, artefacts, contrast phases, reconstruction kernels and pathology are far richer.");
         sb.AppendLine("- One image at a time (no 3-D context); lesions are judged only on slices that cut them.");
         sb.AppendLine("- The backbone was trained on ImageNet photographs, not on medical images.");
+        if (m.Preprocessing?.Features?.Contains(LungLesionDescriptors.Name) == true)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- `{LungLesionDescriptors.Name}` thresholds HU as these phantoms render them (aerated lung ≈ −850, ground glass ≥ −600): emphysema, consolidation, effusion or a different reconstruction would move what it finds. It sees a spot only when at least {LungLesionDescriptors.MinLungFraction:P0} of a circle {LungLesionDescriptors.RingMarginMm} mm around it is lung, so a lesion broadly against the heart or the chest wall, or wrapped in its own spicules, can be missed; large hilar vessels cut across look like nodules on one image.");
+            sb.AppendLine("- At the 0.50 threshold the held-out sensitivity is modest (see above): the probability ranks images well (AUC) but is not a screening decision.");
+        }
         return sb.ToString();
     }
 }
