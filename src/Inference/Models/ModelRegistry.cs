@@ -179,6 +179,11 @@ public sealed partial class ModelRegistry
                     IntraOpNumThreads = manifest.Backbone is null ? BackboneThreads : 1,
                     InterOpNumThreads = 1,
                     GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                    // One image at a time, same shapes every call: sequential execution with the memory pattern
+                    // and the CPU arena reuses the activation buffers of the previous run instead of allocating.
+                    ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                    EnableMemoryPattern = true,
+                    EnableCpuMemArena = true,
                 };
                 session = new InferenceSession(onnxPath, options);
                 CheckSignature(manifest, session, backboneOutput, problems);

@@ -191,7 +191,8 @@ public static class LungLesionDescriptors
                 if (d < distance[i - 1] || d < distance[i + 1] || d < distance[i - columns] || d < distance[i + columns]
                     || d < distance[i - columns - 1] || d < distance[i - columns + 1] || d < distance[i + columns - 1] || d < distance[i + columns + 1]) continue;
                 double radius = d / (double)Straight; // pixels
-                float ring = (float)(radius + RingMarginMm / spacing);
+                // At least 1.5 pixels beyond the disc: the 3 × 3 mean widens a spot's edge by about one pixel.
+                float ring = (float)(radius + Math.Max(RingMarginMm / spacing, 1.5));
                 int lung = 0, missed = 0, allowed = (int)(Samples * (1 - MinLungFraction));
                 for (int k = 0; k < Samples && missed <= allowed; k++)
                 {
