@@ -53,18 +53,9 @@ public sealed class CtImageDecoder(DicomCodecRegistry? codecs = null)
             int[] rented = System.Buffers.ArrayPool<int>.Shared.Rent(hu.Length);
             try
             {
-            var stored = rented.AsSpan(0, hu.Length);
-            pixels.GetStoredValues(0, stored, _codecs);
-            if (lut.Table is null)
-            {
-                // Linear Modality LUT (PS3.3 C.11.1.1.2): HU = slope × stored + intercept, without a call per pixel.
-                float slope = (float)lut.Slope, intercept = (float)lut.Intercept;
-                for (int i = 0; i < hu.Length; i++) hu[i] = slope * stored[i] + intercept;
-            }
-            else
-            {
-                for (int i = 0; i < hu.Length; i++) hu[i] = (float)lut.Apply(stored[i]);
-            }
+                var stored = rented.AsSpan(0, hu.Length);
+                pixels.GetStoredValues(0, stored, _codecs);
+                ToHu(stored, lut, hu);
             }
             finally
             {
@@ -79,6 +70,20 @@ public sealed class CtImageDecoder(DicomCodecRegistry? codecs = null)
         catch (DicomDataException ex)
         {
             return ImageDecodeResult.NotAnalysed($"the pixel data cannot be read: {ex.Message}");
+        }
+    }
+
+    private static void ToHu(ReadOnlySpan<int> stored, ModalityLut lut, float[] hu)
+    {
+        if (lut.Table is null)
+        {
+            // Linear Modality LUT (PS3.3 C.11.1.1.2): HU = slope × stored + intercept, without a call per pixel.
+            float slope = (float)lut.Slope, intercept = (float)lut.Intercept;
+            for (int i = 0; i < hu.Length; i++) hu[i] = slope * stored[i] + intercept;
+        }
+        else
+        {
+            for (int i = 0; i < hu.Length; i++) hu[i] = (float)lut.Apply(stored[i]);
         }
     }
 
