@@ -15,7 +15,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var models = new Option<string>("--models", "-m") { Description = "models folder", DefaultValueFactory = _ => "models" };
-        var version = new Option<string>("--version") { Description = "version written for the heads", DefaultValueFactory = _ => "1" };
+        var version = new Option<string>("--version") { Description = "version written for the heads", DefaultValueFactory = _ => "2" };
         var evaluate = new Option<bool>("--evaluate") { Description = "do not train: evaluate the active models on the held-out set and print the metrics" };
         var noCopy = new Option<bool>("--no-copy-backbone") { Description = "do not copy ResNet18.onnx into the models folder (it is then found in the NuGet package folder)" };
         var cache = new Option<string?>("--feature-cache") { Description = "folder keeping backbone features between runs (speeds up retraining)" };

@@ -9,11 +9,15 @@ public sealed record OcclusionOptions(int Patch = 32, int Stride = 16)
 {
     /// <summary>Value of the hiding patch in every window channel (mid-gray).</summary>
     public const float Gray = 128f;
+
+    /// <summary>Value of the hiding patch in the HU image that feature sets (<c>preprocessing.features</c>) read: air.</summary>
+    public const float HiddenHu = -1000f;
 }
 
 /// <summary>
-/// Occlusion sensitivity (Zeiler and Fergus 2014): slide a gray patch over the windowed image, run the model for
-/// each position and record how much the tracked probability falls. For a binary model the positive label is
+/// Occlusion sensitivity (Zeiler and Fergus 2014): slide a gray patch over the windowed image (and, for a head that
+/// also reads feature sets from HU, an air patch over the HU image), run the model for each position and record how
+/// much the tracked probability falls. For a binary model the positive label is
 /// tracked; otherwise the label predicted on the intact image. One model evaluation (backbone passes included) per position.
 /// </summary>
 public static class OcclusionSensitivity
@@ -33,8 +37,9 @@ public static class OcclusionSensitivity
         int patch = Math.Clamp((int)Math.Round(options.Patch * scale), 1, Math.Min(rows, columns));
         int stride = Math.Max(1, (int)Math.Round(options.Stride * scale));
         var channels = ImageTensor.Window(image, spec);
+        bool readsHu = spec.Features is { Count: > 0 };
         beforeEachRun?.Invoke(cancellationToken);
-        var baseline = Classifier.PredictChannels(set, model, channels, rows, columns);
+        var baseline = Classifier.PredictImage(set, model, image, channels);
         string label = baseline.Threshold is not null ? model.Manifest.Labels[^1] : baseline.Label;
         double p0 = baseline.Probabilities[label];
 
@@ -45,6 +50,7 @@ public static class OcclusionSensitivity
         var count = new float[rows * columns];
         var work = new float[3][];
         for (int c = 0; c < 3; c++) work[c] = new float[channels[c].Length];
+        var hidden = readsHu ? new float[image.Values.Length] : null;
         for (int gy = 0; gy < ys.Count; gy++)
             for (int gx = 0; gx < xs.Count; gx++)
             {
@@ -56,7 +62,14 @@ public static class OcclusionSensitivity
                     channels[c].CopyTo(work[c], 0);
                     for (int y = y0; y < y0 + patch; y++) work[c].AsSpan(y * columns + x0, patch).Fill(OcclusionOptions.Gray);
                 }
-                double p = Classifier.PredictChannels(set, model, work, rows, columns).Probabilities[label];
+                var occluded = image;
+                if (hidden is not null)
+                {
+                    image.Values.CopyTo(hidden, 0);
+                    for (int y = y0; y < y0 + patch; y++) hidden.AsSpan(y * columns + x0, patch).Fill(OcclusionOptions.HiddenHu);
+                    occluded = image with { Values = hidden };
+                }
+                double p = Classifier.PredictImage(set, model, occluded, work).Probabilities[label];
                 float drop = (float)(p0 - p);
                 grid[gy * xs.Count + gx] = drop;
                 for (int y = y0; y < y0 + patch; y++)

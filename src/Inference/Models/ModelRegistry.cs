@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EdgeCancer.Inference.Preprocessing;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeCancer.Inference.Models;
@@ -178,6 +179,11 @@ public sealed partial class ModelRegistry
                     IntraOpNumThreads = manifest.Backbone is null ? BackboneThreads : 1,
                     InterOpNumThreads = 1,
                     GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                    // One image at a time, same shapes every call: sequential execution with the memory pattern
+                    // and the CPU arena reuses the activation buffers of the previous run instead of allocating.
+                    ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                    EnableMemoryPattern = true,
+                    EnableCpuMemArena = true,
                 };
                 session = new InferenceSession(onnxPath, options);
                 CheckSignature(manifest, session, backboneOutput, problems);
@@ -215,8 +221,13 @@ public sealed partial class ModelRegistry
             if (input.Shape.Count != 4 || input.Shape[1] != 3 || input.Shape[2] != p.Size || input.Shape[3] != p.Size)
                 problems.Add($"input \"{input.Name}\" has shape {ModelTensor.Format(input.Shape)} but preprocessing makes [1,3,{p.Size},{p.Size}]");
         }
-        if (manifest.Backbone is not null && backboneOutput is not null && input.Shape.Count == 2 && input.Shape[1] != backboneOutput[1])
-            problems.Add($"input \"{input.Name}\" takes {input.Shape[1]} features but backbone {manifest.Backbone.Name} gives {backboneOutput[1]}");
+        int extra = manifest.Preprocessing?.Features is { Count: > 0 } sets && sets.All(f => FeatureSets.LengthOf(f) is not null) ? FeatureSets.TotalLength(sets) : 0;
+        if (manifest.Backbone is not null && backboneOutput is not null && input.Shape.Count == 2 && input.Shape[1] != backboneOutput[1] + extra)
+            problems.Add(extra == 0
+                ? $"input \"{input.Name}\" takes {input.Shape[1]} features but backbone {manifest.Backbone.Name} gives {backboneOutput[1]}"
+                : $"input \"{input.Name}\" takes {input.Shape[1]} features but backbone {manifest.Backbone.Name} gives {backboneOutput[1]} and preprocessing.features ({string.Join(", ", manifest.Preprocessing!.Features!.Select(f => $"{f}: {FeatureSets.LengthOf(f)}"))}) add {extra}, {backboneOutput[1] + extra} in all");
+        if (manifest.Backbone is null && manifest.Preprocessing?.Features is { Count: > 0 })
+            problems.Add($"preprocessing.features is only for heads on a backbone (their input is the backbone's features followed by the feature sets); {manifest.Name} reads the image itself");
         if (manifest.Output.Shape is { } os && session.OutputMetadata.TryGetValue(manifest.Output.Name, out var om)
             && !ShapesAgree(os, om.Dimensions.Select(d => (long)d).ToArray()))
             problems.Add($"output \"{manifest.Output.Name}\": the ONNX model gives shape {ModelTensor.Format(om.Dimensions.Select(d => (long)d))} but the manifest says {ModelTensor.Format(os)}");

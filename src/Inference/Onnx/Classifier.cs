@@ -1,3 +1,4 @@
+using System.Buffers;
 using EdgeCancer.Dicom;
 using EdgeCancer.Dicom.Imaging.Codecs;
 using EdgeCancer.Dicom.IO;
@@ -8,8 +9,8 @@ namespace EdgeCancer.Inference.Onnx;
 
 /// <summary>
 /// Runs every active model on an image: decode to HU once, build each distinct image tensor once, run each
-/// backbone once per tensor (one pass serves every head on it), then the heads. Thread-safe; each call leases the
-/// current model set, so a hot reload never interrupts it.
+/// backbone once per tensor (one pass serves every head on it), compute each declared feature set once, then the
+/// heads. Thread-safe; each call leases the current model set, so a hot reload never interrupts it.
 /// </summary>
 public sealed class Classifier(IModelProvider models, DicomCodecRegistry? codecs = null)
 {
@@ -23,13 +24,16 @@ public sealed class Classifier(IModelProvider models, DicomCodecRegistry? codecs
         using var lease = models.Acquire();
         var set = lease.Models;
         if (set.Classifiers.Count == 0) return new ImagePrediction(sop, "no model is active", []);
-        var decoded = new Dictionary<string, ImageDecodeResult>();
         HuImage? image = null;
+        PreprocessingSpec? decodedWith = null;
         foreach (var spec in set.Classifiers.Select(c => c.Manifest.Preprocessing).OfType<PreprocessingSpec>())
         {
+            // Decode once: another spec with the same admission rules (modalities, minimum size) would decode the same.
+            if (decodedWith is not null && spec.MinimumSize == decodedWith.MinimumSize && spec.Modalities.SequenceEqual(decodedWith.Modalities, StringComparer.OrdinalIgnoreCase)) continue;
             var result = _decoder.Decode(file, spec);
             if (!result.IsAnalysable) return new ImagePrediction(sop, result.NotAnalysedReason, []);
             image ??= result.Image;
+            decodedWith ??= spec;
         }
         if (image is null) return new ImagePrediction(sop, "no active model describes its preprocessing", []);
         return new ImagePrediction(sop, null, Predict(set, image));
@@ -42,50 +46,69 @@ public sealed class Classifier(IModelProvider models, DicomCodecRegistry? codecs
     /// </summary>
     public static IReadOnlyList<ModelPrediction> Predict(ModelSet set, HuImage image)
     {
-        var channels = new Dictionary<string, float[][]>();
         var features = new Dictionary<string, float[]>();
         var results = new List<ModelPrediction>(set.Classifiers.Count);
         // Ungated models first, so gates can be checked against their results.
         foreach (var model in set.Classifiers.OrderBy(m => m.Manifest.AppliesTo is null ? 0 : 1))
         {
             if (model.Manifest.AppliesTo is { } gate && results.FirstOrDefault(r => r.Model == gate.Model)?.Label != gate.Label) continue;
-            var spec = model.Manifest.Preprocessing!;
-            string windows = string.Join("|", spec.Windows);
-            if (!channels.TryGetValue(windows, out var c)) channels[windows] = c = ImageTensor.Window(image, spec);
-            results.Add(PredictChannels(set, model, c, image.Rows, image.Columns, features));
+            results.Add(PredictImage(set, model, image, null, features));
         }
         return results;
     }
 
     /// <summary>
-    /// Runs one model on windowed channels (R, G, B at the image's size); <paramref name="featureCache"/> (keyed by
-    /// backbone and preprocessing) avoids repeated backbone passes for heads that share them.
+    /// Runs one model on an image in HU; <paramref name="channels"/>, when given, are its windowed channels (R, G, B
+    /// at the image's size) and replace the windowing of <paramref name="image"/> (occlusion passes altered channels).
+    /// <paramref name="cache"/> (keyed by backbone and preprocessing, and by feature set) avoids repeated backbone
+    /// passes and feature computations for heads that share them.
     /// </summary>
-    public static ModelPrediction PredictChannels(ModelSet set, LoadedModel model, float[][] channels, int rows, int columns, Dictionary<string, float[]>? featureCache = null)
+    public static ModelPrediction PredictImage(ModelSet set, LoadedModel model, HuImage image, float[][]? channels = null, Dictionary<string, float[]>? cache = null)
     {
         var spec = model.Manifest.Preprocessing!;
         var input = model.Manifest.Input;
         float[] output;
         if (model.Manifest.Backbone is null)
         {
-            var tensor = ImageTensor.TensorsFromChannels(channels, rows, columns, spec)[0];
-            output = OnnxRunner.Run(model.Session, input.Name, tensor, ImageShape(model.Manifest), model.Manifest.Output.Name);
+            output = WithTensor(image, channels, spec, ImageShape(model.Manifest), (tensor, shape) => OnnxRunner.Run(model.Session, input.Name, tensor, shape, model.Manifest.Output.Name));
         }
         else
         {
             var backbone = set.BackboneOf(model);
             string key = $"{backbone.Name}/{backbone.Version}/{spec.Key}";
-            if (featureCache is null || !featureCache.TryGetValue(key, out var f))
+            if (cache is null || !cache.TryGetValue(key, out var f))
             {
-                f = ModelFeatures(backbone, channels, rows, columns, spec);
-                featureCache?.Add(key, f);
+                f = channels is null ? ModelFeatures(backbone, image, spec) : ModelFeatures(backbone, channels, image.Rows, image.Columns, spec);
+                cache?.Add(key, f);
             }
-            output = OnnxRunner.Run(model.Session, input.Name, f, [1, f.Length], model.Manifest.Output.Name);
+            var head = HeadInput(f, spec, image, cache);
+            output = OnnxRunner.Run(model.Session, input.Name, head, [1, head.Length], model.Manifest.Output.Name);
         }
         return HeadOutput.Interpret(model, output);
     }
 
-    /// <summary>The features a head with <paramref name="spec"/> reads: the backbone's output for the image, or its element-wise maximum over the tiles.</summary>
+    /// <summary>A head's input: the backbone's features followed by each feature set the spec declares, in order.</summary>
+    public static float[] HeadInput(float[] backboneFeatures, PreprocessingSpec spec, HuImage image, Dictionary<string, float[]>? cache = null)
+    {
+        if (spec.Features is not { Count: > 0 } sets) return backboneFeatures;
+        var input = new float[backboneFeatures.Length + spec.FeatureSetLength];
+        backboneFeatures.CopyTo(input, 0);
+        int offset = backboneFeatures.Length;
+        foreach (var name in sets)
+        {
+            if (cache is null || !cache.TryGetValue("features/" + name, out var values))
+            {
+                values = new float[FeatureSets.LengthOf(name)!.Value];
+                FeatureSets.Compute(name, image, values);
+                cache?.Add("features/" + name, values);
+            }
+            values.CopyTo(input, offset);
+            offset += values.Length;
+        }
+        return input;
+    }
+
+    /// <summary>The backbone features a head with <paramref name="spec"/> reads (element-wise maximum over the tiles when tiled).</summary>
     public static float[] ModelFeatures(LoadedModel backbone, float[][] channels, int rows, int columns, PreprocessingSpec spec)
     {
         float[]? pooled = null;
@@ -98,13 +121,46 @@ public sealed class Classifier(IModelProvider models, DicomCodecRegistry? codecs
         return pooled!;
     }
 
-    /// <inheritdoc cref="ModelFeatures(LoadedModel, float[][], int, int, PreprocessingSpec)"/>
+    /// <summary>
+    /// The backbone features of an image in HU. Untiled specs take the lean path: windows and resize fused straight
+    /// into a pooled tensor (no full-size channels, no per-image tensor allocation), the same values as
+    /// <see cref="ImageTensor.FromHu"/>.
+    /// </summary>
     public static float[] ModelFeatures(LoadedModel backbone, HuImage image, PreprocessingSpec spec) =>
-        ModelFeatures(backbone, ImageTensor.Window(image, spec), image.Rows, image.Columns, spec);
+        spec.Tiles == 1
+            ? WithTensor(image, null, spec, ImageShape(backbone.Manifest), (tensor, shape) => OnnxRunner.Run(backbone.Session, backbone.Manifest.Input.Name, tensor, shape, backbone.Manifest.Output.Name))
+            : ModelFeatures(backbone, ImageTensor.Window(image, spec), image.Rows, image.Columns, spec);
 
     /// <summary>The backbone's feature vector for an image tensor.</summary>
     public static float[] Features(LoadedModel backbone, float[] tensor) =>
         OnnxRunner.Run(backbone.Session, backbone.Manifest.Input.Name, tensor, ImageShape(backbone.Manifest), backbone.Manifest.Output.Name);
+
+    private static float[] WithTensor(HuImage image, float[][]? channels, PreprocessingSpec spec, long[] shape, Func<Memory<float>, long[], float[]> run)
+    {
+        if (channels is not null || spec.Tiles != 1)
+        {
+            var c = channels ?? ImageTensor.Window(image, spec);
+            float[]? pooled = null;
+            foreach (var tensor in ImageTensor.TensorsFromChannels(c, image.Rows, image.Columns, spec))
+            {
+                var f = run(tensor, shape);
+                if (pooled is null) pooled = f;
+                else for (int i = 0; i < f.Length; i++) pooled[i] = Math.Max(pooled[i], f[i]);
+            }
+            return pooled!;
+        }
+        int length = 3 * spec.Size * spec.Size;
+        var buffer = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            ImageTensor.FromHuInto(image, spec, buffer.AsSpan(0, length));
+            return run(buffer.AsMemory(0, length), shape);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
 
     private static long[] ImageShape(ModelManifest m) => [.. m.Input.Shape.Select(d => d == -1 ? 1 : d)];
 }

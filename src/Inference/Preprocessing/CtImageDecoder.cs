@@ -49,10 +49,19 @@ public sealed class CtImageDecoder(DicomCodecRegistry? codecs = null)
         try
         {
             var lut = ModalityLut.FromDataset(ds, pixels.IsSigned);
-            var stored = pixels.GetStoredValues(0, _codecs);
             var hu = new float[pixels.PixelCount];
-            for (int i = 0; i < hu.Length; i++) hu[i] = (float)lut.Apply(stored[i]);
-            return ImageDecodeResult.Analysable(new HuImage(pixels.Rows, pixels.Columns, hu));
+            int[] rented = System.Buffers.ArrayPool<int>.Shared.Rent(hu.Length);
+            try
+            {
+                var stored = rented.AsSpan(0, hu.Length);
+                pixels.GetStoredValues(0, stored, _codecs);
+                ToHu(stored, lut, hu);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            }
+            return ImageDecodeResult.Analysable(new HuImage(pixels.Rows, pixels.Columns, hu) { PixelSpacingMm = PixelSpacing(ds) });
         }
         catch (DicomCodecException ex)
         {
@@ -63,6 +72,26 @@ public sealed class CtImageDecoder(DicomCodecRegistry? codecs = null)
             return ImageDecodeResult.NotAnalysed($"the pixel data cannot be read: {ex.Message}");
         }
     }
+
+    private static void ToHu(ReadOnlySpan<int> stored, ModalityLut lut, float[] hu)
+    {
+        if (lut.Table is null)
+        {
+            // Linear Modality LUT (PS3.3 C.11.1.1.2): HU = slope × stored + intercept, without a call per pixel.
+            float slope = (float)lut.Slope, intercept = (float)lut.Intercept;
+            for (int i = 0; i < hu.Length; i++) hu[i] = slope * stored[i] + intercept;
+        }
+        else
+        {
+            for (int i = 0; i < hu.Length; i++) hu[i] = (float)lut.Apply(stored[i]);
+        }
+    }
+
+    /// <summary>Mean of the row and column spacing of Pixel Spacing (0028,0030, PS3.3 C.7.6.2.1.1), or the default when absent or not positive.</summary>
+    private static double PixelSpacing(DicomDataset ds) =>
+        ds.TryGetValues<double>(DicomTags.PixelSpacing, out var spacing) && spacing.Length == 2 && spacing[0] > 0 && spacing[1] > 0 && double.IsFinite(spacing[0] + spacing[1])
+            ? (spacing[0] + spacing[1]) / 2
+            : HuImage.DefaultPixelSpacingMm;
 
     private static string DescribeObject(string modality, string sopClass) => modality switch
     {

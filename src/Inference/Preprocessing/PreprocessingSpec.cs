@@ -25,6 +25,8 @@ public sealed record CtWindow(string Name, double Center, double Width)
 /// <param name="Tiles">Tiles per side: 1 = the whole image; 2 = four overlapping crops (each 60 % of the image's
 /// width and height), each resized to <see cref="Size"/> and passed through the backbone, their features max-pooled.
 /// Small findings then cover four times more of the network's field.</param>
+/// <param name="Features">Feature sets (<see cref="FeatureSets"/>, e.g. <c>lung-lesions/1</c>) computed from the image in HU
+/// and appended, in this order, after the backbone's features: the head's input is their concatenation. Heads only.</param>
 public sealed record PreprocessingSpec(
     IReadOnlyList<string> Modalities,
     IReadOnlyList<CtWindow> Windows,
@@ -32,7 +34,8 @@ public sealed record PreprocessingSpec(
     string ChannelOrder,
     IReadOnlyList<double> Mean,
     int MinimumSize = 32,
-    int Tiles = 1)
+    int Tiles = 1,
+    IReadOnlyList<string>? Features = null)
 {
     /// <summary>Fraction of the image's width and height one tile covers when <see cref="Tiles"/> is 2.</summary>
     public const double TileFraction = 0.6;
@@ -51,9 +54,17 @@ public sealed record PreprocessingSpec(
         if (ChannelOrder is not ("RGB" or "BGR")) throw new InvalidDataException($"{where}: preprocessing.channelOrder must be RGB or BGR (was {ChannelOrder}).");
         if (Tiles is not (1 or 2)) throw new InvalidDataException($"{where}: preprocessing.tiles must be 1 or 2 (was {Tiles}).");
         if (Mean.Count != 3) throw new InvalidDataException($"{where}: preprocessing.mean must hold 3 values (R, G, B), found {Mean.Count}.");
+        foreach (var f in Features ?? [])
+            if (FeatureSets.LengthOf(f) is null)
+                throw new InvalidDataException($"{where}: preprocessing.features names an unknown feature set \"{f}\" (known: {string.Join(", ", FeatureSets.Known.Keys)}).");
     }
 
-    /// <summary>A key equal for specs that produce the same tensor (heads with equal keys share one backbone pass).</summary>
+    /// <summary>Values the feature sets add after the backbone's features.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int FeatureSetLength => FeatureSets.TotalLength(Features);
+
+    /// <summary>A key equal for specs that produce the same tensor (heads with equal keys share one backbone pass);
+    /// <see cref="Features"/> is not part of it: they are computed beside the tensor.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string Key => string.Join("|", Modalities) + ";" + string.Join("|", Windows.Select(w => FormattableString.Invariant($"{w.Center}/{w.Width}")))
         + FormattableString.Invariant($";{Size};{ChannelOrder};{Mean[0]},{Mean[1]},{Mean[2]};{MinimumSize}") + (Tiles == 1 ? "" : $";tiles={Tiles}");

@@ -66,6 +66,40 @@ public static class HeadTrainer
         return new ExportedHead(Export(ml, model, length), "ML.NET 5.0.1 NormalizeMeanVariance + LbfgsLogisticRegression (L2 1.0), seed " + seed);
     }
 
+    /// <summary>Boosted-tree settings of <see cref="TrainBinaryTrees"/>.</summary>
+    public const int TreeLeaves = 4, Trees = 300, MinimumExamplesPerLeaf = 10;
+
+    /// <summary>Tree learning rate of <see cref="TrainBinaryTrees"/>.</summary>
+    public const double TreeLearningRate = 0.1;
+
+    /// <summary>
+    /// Trains a binary head of gradient-boosted trees (ML.NET FastTree, single-threaded, Platt-calibrated), which can
+    /// combine thresholds on a few strong values (a spot's radius, where it lies, its density) with the backbone's
+    /// features; exported to ONNX (ai.onnx.ml TreeEnsembleClassifier).
+    /// </summary>
+    public static ExportedHead TrainBinaryTrees(IReadOnlyList<float[]> features, IReadOnlyList<bool> labels, int seed)
+    {
+        var ml = new MLContext(seed);
+        int length = features[0].Length;
+        var rows = features.Select((f, i) => new BinaryRow { Features = f, Label = labels[i] }).ToList();
+        var schema = SchemaDefinition.Create(typeof(BinaryRow));
+        schema[nameof(BinaryRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
+        var data = ml.Data.LoadFromEnumerable(rows, schema);
+        var trainer = ml.BinaryClassification.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer.Options
+        {
+            LabelColumnName = "Label",
+            FeatureColumnName = FeaturesColumn,
+            NumberOfLeaves = TreeLeaves,
+            NumberOfTrees = Trees,
+            MinimumExampleCountPerLeaf = MinimumExamplesPerLeaf,
+            LearningRate = TreeLearningRate,
+            NumberOfThreads = 1,
+            FeatureFraction = 1,
+        });
+        var model = trainer.Fit(data);
+        return new ExportedHead(Export(ml, model, length), FormattableString.Invariant($"ML.NET 5.0.1 FastTree (gradient-boosted trees: {Trees} trees of {TreeLeaves} leaves, at least {MinimumExamplesPerLeaf} images per leaf, learning rate {TreeLearningRate}, Platt calibration), seed {seed}"));
+    }
+
     private static byte[] Export(MLContext ml, ITransformer model, int length)
     {
         var schema = SchemaDefinition.Create(typeof(FeaturesRow));

@@ -31,7 +31,7 @@ public sealed record SyntheticDatasetOptions(long Seed, int PatientsPerRegion, i
 public static class SyntheticDataset
 {
     /// <summary>A malignant lesion counts as visible on a slice when its section is at least this wide (mm).</summary>
-    public const double VisibleSectionMm = 5.0;
+    public const double VisibleSectionMm = 6.0;
 
     /// <summary>Slices per synthetic series.</summary>
     public const int SeriesSlices = 64;

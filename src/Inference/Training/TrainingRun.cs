@@ -27,7 +27,7 @@ public static class TrainingRun
     public static readonly string[] BodyPartLabels = ["chest", "head", "abdomen", "other"];
 
     /// <summary>The command line that reproduces the shipped models.</summary>
-    public const string Command = "edgecancer train --models models --version 1";
+    public const string Command = "edgecancer train --models models --version 2";
 
     public static Task<TrainingResult> RunAsync(TrainingOptions options, IProgress<string>? log = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Run(options, log, cancellationToken), cancellationToken);
@@ -41,28 +41,30 @@ public static class TrainingRun
         var activation = registry.Activate(BackboneSetup.Name, BackboneSetup.Version);
         if (!activation.IsValid) throw new ModelRejectedException(activation);
         var spec = PreprocessingSpec.ResNet18Ct;
-        var tiledSpec = spec with { Tiles = 2 };
+        // The malignancy head reads the same single backbone pass as body-part, plus the lung-lesion descriptors.
+        var malignancySpec = spec with { Features = [LungLesionDescriptors.Name] };
         var backboneRef = new BackboneReference(BackboneSetup.Name, BackboneSetup.Version, backboneManifest.OnnxFile.Sha256);
 
         var train = SyntheticDataset.Build(o.Train);
         var heldOut = SyntheticDataset.Build(o.HeldOut);
         log?.Report($"training set: {train.Count} images (seed {o.Train.Seed}); held-out set: {heldOut.Count} images (seed {o.HeldOut.Seed})");
 
-        float[]?[] features, heldOutFeatures, tiled, heldOutTiled;
+        float[]?[] features, heldOutFeatures;
         var cache = new FeatureCache(o.FeatureCacheDirectory, backboneManifest.OnnxFile.Sha256, spec.Key);
-        var tiledCache = new FeatureCache(o.FeatureCacheDirectory, backboneManifest.OnnxFile.Sha256, tiledSpec.Key);
         using (var backbone = registry.Load(BackboneSetup.Name, BackboneSetup.Version))
         {
             features = ExtractFeatures(backbone, train, spec, cache, "training", _ => true, log, watch, ct);
             heldOutFeatures = ExtractFeatures(backbone, heldOut, spec, cache, "held-out", _ => true, log, watch, ct);
-            tiled = ExtractFeatures(backbone, train, tiledSpec, tiledCache, "training (tiled)", s => s.Malignant is not null, log, watch, ct);
-            heldOutTiled = ExtractFeatures(backbone, heldOut, tiledSpec, tiledCache, "held-out (tiled)", s => s.Malignant is not null, log, watch, ct);
         }
+        // Descriptors are cheap (a few ms) and computed afresh, so a change to them never meets a stale cache.
+        var malignancyFeatures = WithFeatureSets(train, features, malignancySpec, ct);
+        var heldOutMalignancyFeatures = WithFeatureSets(heldOut, heldOutFeatures, malignancySpec, ct);
+        log?.Report($"lung-lesion descriptors computed ({watch.Elapsed.TotalSeconds:0} s)");
 
         var bodyLabels = train.Select(s => Array.IndexOf(BodyPartLabels, s.BodyPart)).ToList();
         var body = HeadTrainer.TrainMulticlass(features!, bodyLabels, BodyPartLabels.Length, o.Seed);
         var malignantIdx = Enumerable.Range(0, train.Count).Where(i => train[i].Malignant is not null).ToList();
-        var malignancy = HeadTrainer.TrainBinary(malignantIdx.Select(i => tiled[i]!).ToList(), malignantIdx.Select(i => train[i].Malignant!.Value).ToList(), o.Seed);
+        var malignancy = HeadTrainer.TrainBinaryTrees(malignantIdx.Select(i => malignancyFeatures[i]!).ToList(), malignantIdx.Select(i => train[i].Malignant!.Value).ToList(), o.Seed);
         log?.Report($"trained heads ({watch.Elapsed.TotalSeconds:0} s)");
 
         string data = $"Synthetic axial CT phantoms from the EdgeCancer generator (`edgecancer synth`: analytic ellipse anatomy in HU, 512×512, {SyntheticDataset.SeriesSlices}-slice series, Gaussian noise with per-patient dose variation 0.5–2×), plus \"other\" sections (water QA phantom with inserts, thighs, near-empty field). ";
@@ -71,9 +73,9 @@ public static class TrainingRun
             data + $"Per patient {o.Train.SlicesPerPatient} slices spread over the series; chest patients carry malignant-looking lesions, half the abdomen patients lesions.",
             "Routing and sanity checks in a demonstration pipeline (which images the chest model should look at). Demonstration model trained on synthetic phantoms; not for clinical use.",
             new Dictionary<string, double>(), null, train, heldOut, s => s.BodyPart);
-        var malignancyManifest = WriteHead(registry, o, "chest-malignancy", ModelTask.BinaryClassification, ["no-suspicious-lesion", "suspected-malignancy"], malignancy, backboneRef, tiledSpec,
+        var malignancyManifest = WriteHead(registry, o, "chest-malignancy", ModelTask.BinaryClassification, ["no-suspicious-lesion", "suspected-malignancy"], malignancy, backboneRef, malignancySpec,
             "Probability that one axial chest CT image shows a malignant-looking lung lesion (spiculated or lobulated solid nodule, part-solid or ground-glass nodule, mass).",
-            data + $"Positives: chest slices through a malignant-looking lesion whose section is at least {SyntheticDataset.VisibleSectionMm} mm; negatives: chest slices that cut no lesion at all (slices through benign lesions or a lesion's edge are not used).",
+            data + $"Positives: chest slices through a malignant-looking lesion whose section is at least {SyntheticDataset.VisibleSectionMm} mm (the size from which Fleischner and Lung-RADS guidance asks for follow-up of a solid nodule; a smaller section cannot be told from a vessel's on one image); negatives: chest slices that cut no lesion at all (slices through benign lesions or through a malignant lesion's section under {SyntheticDataset.VisibleSectionMm} mm are not used).",
             "Demonstrating per-image AI results, structured reports and heatmaps on chest CT. Demonstration model trained on synthetic phantoms; not for clinical use: it must never inform a diagnosis.",
             new Dictionary<string, double> { ["malignant"] = 0.5 }, new ModelGate("body-part", "chest"), train.Where(s => s.Malignant is not null).ToList(), heldOut.Where(s => s.Malignant is not null).ToList(),
             s => s.Malignant == true ? "suspected-malignancy" : "no-suspicious-lesion");
@@ -81,7 +83,7 @@ public static class TrainingRun
         // Evaluate exactly what ships: load the written heads through the registry.
         EvaluationReport report;
         using (var set = LoadSet(registry, o.Version))
-            report = Evaluation.EvaluateFeatures(set.Models, heldOut, new Dictionary<string, float[]?[]> { ["body-part"] = heldOutFeatures, ["chest-malignancy"] = heldOutTiled });
+            report = Evaluation.EvaluateFeatures(set.Models, heldOut, new Dictionary<string, float[]?[]> { ["body-part"] = heldOutFeatures, ["chest-malignancy"] = heldOutMalignancyFeatures });
         log?.Report($"evaluated held-out set ({watch.Elapsed.TotalSeconds:0} s)");
 
         bodyManifest = Finish(registry, bodyManifest with
@@ -166,6 +168,19 @@ public static class TrainingRun
             if ((i + 1) % 100 == 0) log?.Report($"{what} features {i + 1}/{samples.Count} ({watch.Elapsed.TotalSeconds:0} s)");
         }
         return features;
+    }
+
+    /// <summary>Backbone features followed by the spec's feature sets, for the samples that have backbone features.</summary>
+    private static float[]?[] WithFeatureSets(IReadOnlyList<TrainingSample> samples, float[]?[] backbone, PreprocessingSpec spec, CancellationToken ct)
+    {
+        var result = new float[]?[samples.Count];
+        for (int i = 0; i < samples.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (backbone[i] is not { } f || samples[i].Malignant is null) continue;
+            result[i] = Classifier.HeadInput(f, spec, samples[i].Render());
+        }
+        return result;
     }
 
     private static ModelManifest Finish(ModelRegistry registry, ModelManifest manifest)

@@ -9,11 +9,10 @@ public sealed class HeldOutTests
     [Test]
     public void Committed_manifests_record_held_out_metrics_and_body_part_meets_its_target()
     {
-        var body = ModelManifest.Load(Path.Combine(TestModels.Root, "body-part", "1", "model.json"));
-        var malignancy = ModelManifest.Load(Path.Combine(TestModels.Root, "chest-malignancy", "1", "model.json"));
+        var body = TestModels.ActiveManifest("body-part");
+        var malignancy = TestModels.ActiveManifest("chest-malignancy");
         Assert.That(body.Metrics["heldOutAccuracy"], Is.GreaterThanOrEqualTo(EvaluationReport.BodyPartTarget));
-        // A floor that catches a broken model; the 0.90 target is the ignored test below.
-        Assert.That(malignancy.Metrics["heldOutAuc"], Is.GreaterThan(0.70));
+        Assert.That(malignancy.Metrics["heldOutPositives"], Is.GreaterThanOrEqualTo(50), "enough held-out lesion slices for the AUC to mean something");
         Assert.That(body.Training!.HeldOutSeed, Is.Not.EqualTo(body.Training.TrainSeed));
         string card = File.ReadAllText(Path.Combine(TestModels.Root, "chest-malignancy", "README.md"));
         Assert.That(card, Does.Contain("Not for clinical use").And.Contain($"heldOutAuc: {malignancy.Metrics["heldOutAuc"]:0.000}"));
@@ -28,11 +27,22 @@ public sealed class HeldOutTests
     }
 
     [Test]
-    [Ignore("Not met yet: chest-malignancy held-out AUC is 0.776 against the 0.90 target of issue 4 (see its model card).")]
     public void Chest_malignancy_meets_the_held_out_AUC_target()
     {
-        var malignancy = ModelManifest.Load(Path.Combine(TestModels.Root, "chest-malignancy", "1", "model.json"));
+        var malignancy = TestModels.ActiveManifest("chest-malignancy");
         Assert.That(malignancy.Metrics["heldOutAuc"], Is.GreaterThanOrEqualTo(EvaluationReport.AucTarget));
+        Assert.That(malignancy.Training!.HeldOutSeed, Is.Not.EqualTo(malignancy.Training.TrainSeed));
+    }
+
+    [Test]
+    public void Active_heads_share_one_backbone_pass()
+    {
+        var body = TestModels.ActiveManifest("body-part");
+        var malignancy = TestModels.ActiveManifest("chest-malignancy");
+        Assert.That(malignancy.Preprocessing!.Tiles, Is.EqualTo(1));
+        Assert.That(malignancy.Preprocessing.Key, Is.EqualTo(body.Preprocessing!.Key), "equal tensor keys: the classifier runs the backbone once for both");
+        Assert.That(malignancy.Preprocessing.Features, Is.EqualTo(new[] { "lung-lesions/1" }));
+        Assert.That(malignancy.Input.Shape, Is.EqualTo(new long[] { -1, 512 + 26 }));
     }
 
     [Test]

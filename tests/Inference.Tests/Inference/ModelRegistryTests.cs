@@ -69,29 +69,53 @@ public sealed class ModelRegistryTests
     }
 
     [Test]
+    public void Refuses_a_head_whose_input_does_not_fit_its_declared_feature_sets_and_says_how_many_values_they_add()
+    {
+        string path = Path.Combine(_root, "chest-malignancy", "2", ModelManifest.FileName);
+        var manifest = ModelManifest.Load(path);
+        (manifest with { Preprocessing = manifest.Preprocessing! with { Features = null } }).Save(path);
+
+        var check = new ModelRegistry(_root).Verify("chest-malignancy", "2");
+        Assert.That(check.Problems, Has.Some.EqualTo("input \"Features\" takes 538 features but backbone resnet18-imagenet gives 512"));
+    }
+
+    [Test]
+    public void Refuses_an_unknown_feature_set_and_names_the_known_ones()
+    {
+        string path = Path.Combine(_root, "chest-malignancy", "2", ModelManifest.FileName);
+        var manifest = ModelManifest.Load(path);
+        (manifest with { Preprocessing = manifest.Preprocessing! with { Features = ["lung-lesions/1", "texture/3"] } }).Save(path);
+
+        var check = new ModelRegistry(_root).Verify("chest-malignancy", "2");
+        Assert.That(check.Problems, Has.Some.EqualTo($"{path}: preprocessing.features names an unknown feature set \"texture/3\" (known: lung-lesions/1)."));
+    }
+
+    [Test]
     public void Activation_of_a_refused_version_keeps_the_previous_active_version()
     {
-        TestModels.CopyVersion(_root, "body-part", "1", "2");
-        File.WriteAllBytes(Path.Combine(_root, "body-part", "2", "model.onnx"), [1, 2, 3]);
         var registry = new ModelRegistry(_root);
-        var check = registry.Activate("body-part", "2");
+        string active = registry.GetActiveVersion("body-part")!;
+        TestModels.CopyVersion(_root, "body-part", active, "9");
+        File.WriteAllBytes(Path.Combine(_root, "body-part", "9", "model.onnx"), [1, 2, 3]);
+        var check = registry.Activate("body-part", "9");
         Assert.That(check.IsValid, Is.False);
-        Assert.That(registry.GetActiveVersion("body-part"), Is.EqualTo("1"));
+        Assert.That(registry.GetActiveVersion("body-part"), Is.EqualTo(active));
     }
 
     [Test]
     public void Hot_reload_swaps_models_for_new_work_and_lets_work_in_flight_finish_on_its_own_session()
     {
-        TestModels.CopyVersion(_root, "body-part", "1", "2");
         var registry = new ModelRegistry(_root);
+        string active = registry.GetActiveVersion("body-part")!;
+        TestModels.CopyVersion(_root, "body-part", active, "9");
         using var provider = new ActiveModelProvider(registry);
         var inFlight = provider.Acquire();
-        Assert.That(inFlight.Models.Find("body-part")!.Version, Is.EqualTo("1"));
+        Assert.That(inFlight.Models.Find("body-part")!.Version, Is.EqualTo(active));
 
-        Assert.That(registry.Activate("body-part", "2").IsValid, Is.True);
+        Assert.That(registry.Activate("body-part", "9").IsValid, Is.True);
         Assert.That(provider.RefreshAsync().GetAwaiter().GetResult(), Is.True);
         using (var fresh = provider.Acquire())
-            Assert.That(fresh.Models.Find("body-part")!.Version, Is.EqualTo("2"));
+            Assert.That(fresh.Models.Find("body-part")!.Version, Is.EqualTo("9"));
 
         // The old set is still open for the work that leased it, and runs.
         var old = inFlight.Models;

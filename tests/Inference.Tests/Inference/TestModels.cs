@@ -17,6 +17,14 @@ internal static class TestModels
         }
     }
 
+    /// <summary>The manifest of the active version of <paramref name="name"/> in the committed models folder.</summary>
+    public static ModelManifest ActiveManifest(string name)
+    {
+        var registry = new ModelRegistry(Root);
+        string version = registry.GetActiveVersion(name) ?? throw new InvalidOperationException($"{name} has no active version");
+        return ModelManifest.Load(Path.Combine(registry.VersionDirectory(name, version), ModelManifest.FileName));
+    }
+
     /// <summary>Copies the manifests and head files (not the 63.6 MB backbone, found through its manifest's sources) to a temp folder.</summary>
     public static string CopyToTemp()
     {
