@@ -44,6 +44,9 @@ public sealed class ModelSet
     {
         var classifiers = new List<LoadedModel>();
         var backbones = new Dictionary<(string, string), LoadedModel>();
+        // Active feature extractors are loaded once and kept when a classifier names them as its backbone, so a
+        // backbone is never opened twice (each open is a full ONNX Runtime session of ~45 MB of weights).
+        var extractors = new Dictionary<(string, string), LoadedModel>();
         try
         {
             foreach (var model in registry.List())
@@ -52,19 +55,24 @@ public sealed class ModelSet
                 var loaded = registry.Load(model.Name, model.ActiveVersion);
                 if (loaded.Manifest.Task == ModelTask.FeatureExtraction)
                 {
-                    loaded.Dispose();
+                    extractors[(model.Name, model.ActiveVersion)] = loaded;
                     continue;
                 }
                 classifiers.Add(loaded);
-                if (loaded.Manifest.Backbone is { } bb && !backbones.ContainsKey((bb.Name, bb.Version)))
-                    backbones[(bb.Name, bb.Version)] = registry.Load(bb.Name, bb.Version);
+            }
+            foreach (var classifier in classifiers)
+            {
+                if (classifier.Manifest.Backbone is not { } bb || backbones.ContainsKey((bb.Name, bb.Version))) continue;
+                if (extractors.Remove((bb.Name, bb.Version), out var already)) backbones[(bb.Name, bb.Version)] = already;
+                else backbones[(bb.Name, bb.Version)] = registry.Load(bb.Name, bb.Version);
             }
         }
         catch
         {
-            foreach (var m in classifiers.Concat(backbones.Values)) m.Dispose();
+            foreach (var m in classifiers.Concat(backbones.Values).Concat(extractors.Values)) m.Dispose();
             throw;
         }
+        foreach (var unused in extractors.Values) unused.Dispose();
         return new ModelSet(classifiers, backbones.Values);
     }
 

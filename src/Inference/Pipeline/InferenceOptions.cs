@@ -23,16 +23,6 @@ public sealed class InferenceOptions
     [Range(0, 64, ErrorMessage = "Inference:IntraOpThreads must be between 0 and 64 (0 = processor count / workers).")]
     public int IntraOpThreads { get; set; }
 
-    /// <summary>
-    /// ONNX Runtime CPU memory arena (Inference:OrtCpuMemArena), for the model loader to put in its SessionOptions
-    /// (not read by ModelRegistry yet). Measured with <see cref="NativeHeap.ConfigureForModels"/> in force: no
-    /// difference in peak RSS (311 vs 312 MB), so it is a knob, not a fix.
-    /// </summary>
-    public bool OrtCpuMemArena { get; set; }
-
-    /// <summary>ONNX Runtime memory pattern planning (Inference:OrtMemoryPattern), for the model loader likewise.</summary>
-    public bool OrtMemoryPattern { get; set; }
-
     /// <summary>The intra-op threads in force: <see cref="IntraOpThreads"/>, or processor count ÷ workers.</summary>
     public int EffectiveIntraOpThreads(int processorCount) =>
         IntraOpThreads > 0 ? IntraOpThreads : Math.Max(1, processorCount / Math.Max(1, Workers));
