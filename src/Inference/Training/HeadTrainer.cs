@@ -44,15 +44,21 @@ public static class HeadTrainer
         return new ExportedHead(Export(ml, model, length), "ML.NET 5.0.1 NormalizeMeanVariance + LbfgsMaximumEntropy (L2 1.0), seed " + seed);
     }
 
-    /// <summary>Trains a binary head (probability of the positive class).</summary>
-    public static ExportedHead TrainBinary(IReadOnlyList<float[]> features, IReadOnlyList<bool> labels, int seed)
+    /// <summary>The ML.NET context and data view of binary rows of fixed-length feature vectors.</summary>
+    private static (MLContext Ml, IDataView Data, int Length) BinaryData(IReadOnlyList<float[]> features, IReadOnlyList<bool> labels, int seed)
     {
         var ml = new MLContext(seed);
         int length = features[0].Length;
         var rows = features.Select((f, i) => new BinaryRow { Features = f, Label = labels[i] }).ToList();
         var schema = SchemaDefinition.Create(typeof(BinaryRow));
         schema[nameof(BinaryRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
-        var data = ml.Data.LoadFromEnumerable(rows, schema);
+        return (ml, ml.Data.LoadFromEnumerable(rows, schema), length);
+    }
+
+    /// <summary>Trains a binary head (probability of the positive class).</summary>
+    public static ExportedHead TrainBinary(IReadOnlyList<float[]> features, IReadOnlyList<bool> labels, int seed)
+    {
+        var (ml, data, length) = BinaryData(features, labels, seed);
         var pipeline = ml.Transforms.NormalizeMeanVariance(FeaturesColumn)
             .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new Microsoft.ML.Trainers.LbfgsLogisticRegressionBinaryTrainer.Options
             {
@@ -79,12 +85,7 @@ public static class HeadTrainer
     /// </summary>
     public static ExportedHead TrainBinaryTrees(IReadOnlyList<float[]> features, IReadOnlyList<bool> labels, int seed)
     {
-        var ml = new MLContext(seed);
-        int length = features[0].Length;
-        var rows = features.Select((f, i) => new BinaryRow { Features = f, Label = labels[i] }).ToList();
-        var schema = SchemaDefinition.Create(typeof(BinaryRow));
-        schema[nameof(BinaryRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length);
-        var data = ml.Data.LoadFromEnumerable(rows, schema);
+        var (ml, data, length) = BinaryData(features, labels, seed);
         var trainer = ml.BinaryClassification.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer.Options
         {
             LabelColumnName = "Label",
