@@ -44,7 +44,7 @@ public static class InstanceEndpoints
             var rows = await results.ForImageAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
             return Results.Ok(new { sopInstanceUid = uid, results = rows.Select(r => AiJson(r, heatmaps.HasModels ? HeatmapUrl(r) : null)).ToList() });
         }).RequireAuthorization(ViewerPolicies.Reader);
-        api.MapGet("/series/{uid}/ai", async (HttpContext ctx, string uid, AiResultStore results) =>
+        api.MapGet("/series/{uid}/ai", async (HttpContext ctx, string uid, AiResultStore results, HeatmapService heatmaps) =>
         {
             var rows = await results.ForSeriesAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
             var summary = await results.SeriesAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
@@ -55,7 +55,7 @@ public static class InstanceEndpoints
                 mostSuspiciousSopInstanceUid = top?.SopInstanceUid,
                 maxMalignancyProbability = top?.MalignancyProbability,
                 summarySopInstanceUid = summary?.SummarySopInstanceUid,
-                images = rows.Select(r => AiJson(r, null)).ToList(),
+                images = rows.Select(r => AiJson(r, heatmaps.HasModels ? HeatmapUrl(r) : null)).ToList(),
             });
         }).RequireAuthorization(ViewerPolicies.Reader);
     }
