@@ -34,6 +34,9 @@ public class EndpointCoverageTests
     private static readonly Dictionary<string, object> Rules = new(StringComparer.Ordinal)
     {
         ["GET /"] = Page,
+        ["GET /study/{uid}"] = Page,
+        ["GET /tools"] = Page,
+        ["GET /admin"] = Page,
         ["GET /login"] = Anonymous,
         ["POST /login"] = Anonymous,
         ["GET /api/me"] = Any,
