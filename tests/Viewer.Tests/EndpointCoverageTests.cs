@@ -49,6 +49,7 @@ public class EndpointCoverageTests
         ["GET /api/series/{uid}/ai"] = Any,
         ["GET /api/instances/{uid}/image.png"] = Any,
         ["GET /api/instances/{uid}/pixels"] = Any,
+        ["GET /api/studies/{uid}/first/pixels"] = Any,
         ["GET /api/instances/{uid}/attributes"] = Any,
         ["GET /api/instances/{uid}/ai"] = Any,
         ["GET /api/instances/{uid}/corrections"] = Any,

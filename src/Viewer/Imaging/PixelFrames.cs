@@ -19,6 +19,10 @@ public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache ca
     // Decodes under way by cache key: a browser request for a slice the prefetcher is decoding (or two tabs asking
     // for the same slice) waits for that decode instead of starting another one on the node's few cores.
     private readonly ConcurrentDictionary<string, Lazy<Task<(CachedImage?, IResult?)>>> _inflight = new(StringComparer.Ordinal);
+    private long _decodes;
+
+    /// <summary>Frames decoded since start (requests and prefetch; cache hits and shared decodes not counted).</summary>
+    public long Decodes => Interlocked.Read(ref _decodes);
 
     /// <summary>The headers of a pixels response that the browser may read (CORS-safe exposure).</summary>
     public const string ExposedHeaders = "X-Rows, X-Columns, X-Frames, X-PixelSpacing, X-Photometric, X-Window-Center, X-Window-Width";
@@ -68,6 +72,9 @@ public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache ca
     {
         try
         {
+            // A decode that finished between the caller's cache miss and this one's start has stored its frame.
+            if (cache.TryGet(key) is { } done) return (done, null);
+            Interlocked.Increment(ref _decodes);
             var (decoded, problem) = await DecodeAsync(found, frame, CancellationToken.None).ConfigureAwait(false);
             if (decoded is not null) cache.Set(key, decoded);
             return (decoded, problem);

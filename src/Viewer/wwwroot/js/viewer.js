@@ -46,6 +46,20 @@ class SliceCache {
     });
   }
 
+  /**
+   * Takes over a download already under way for a slice (the study's first slice, asked for with the series list);
+   * when it turns out to be another slice or fails, the slice is fetched normally.
+   */
+  adopt(uid, pending) {
+    if (this.map.has(uid)) return this.map.get(uid).promise;
+    const e = { uid, state: 'loading' };
+    e.promise = pending.then(r => (r && !r.error && r.uid === uid ? r : fetchSlice(uid)))
+      .catch(err => ({ error: 'The image could not be loaded: ' + err.message }))
+      .then(result => { Object.assign(e, result, { state: result.error ? 'error' : 'ok' }); return e; });
+    this.map.set(uid, e);
+    return e.promise;
+  }
+
   /** Drops queued prefetches that are no longer wanted. */
   cancelQueued(keep) {
     const dropped = this.queue.filter(e => !keep.has(e.uid));
@@ -62,14 +76,14 @@ class SliceCache {
   }
 }
 
-async function fetchSlice(uid) {
-  const r = await fetch(`/api/instances/${encodeURIComponent(uid)}/pixels`, { credentials: 'same-origin' });
+async function fetchSlice(uid, url = `/api/instances/${encodeURIComponent(uid)}/pixels`) {
+  const r = await fetch(url, { credentials: 'same-origin' });
   if (r.ok) {
     const buf = await r.arrayBuffer();
     const num = name => { const v = r.headers.get(name); return v === null || v === '' ? null : Number(v); };
     const spacing = (r.headers.get('X-PixelSpacing') ?? '').split('\\').map(Number).filter(n => Number.isFinite(n) && n > 0);
     return {
-      kind: 'gray', hu: new Int16Array(buf), rows: num('X-Rows'), cols: num('X-Columns'),
+      uid: uid ?? r.headers.get('X-Sop-Instance-Uid'), kind: 'gray', hu: new Int16Array(buf), rows: num('X-Rows'), cols: num('X-Columns'),
       spacing: spacing.length === 2 ? spacing : null, wc: num('X-Window-Center'), ww: num('X-Window-Width'),
       mono1: r.headers.get('X-Photometric') === 'MONOCHROME1',
     };
@@ -98,10 +112,17 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     if (i < 0) i = list.findIndex(s => !isNonImage(s));
     return Math.max(0, i);
   };
-  // The first requests go out before the page is built: the series list and, as soon as it is in, the first slice.
+  // The first requests go out before the page is built, together: the series list and the pixels of the slice shown
+  // first (the server picks it as pickSeries does); the cache adopts that download once the list names the slice.
+  const firstPixels = !wantInstance && !wantSeries
+    ? fetchSlice(null, `/api/studies/${encodeURIComponent(studyUid)}/first/pixels`).catch(() => null) : null;
   const seriesPromise = getJson(`/api/studies/${encodeURIComponent(studyUid)}/series`).then(list => {
     const s = list[pickSeries(list)];
-    if (s && !wantInstance && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
+    if (s && !wantInstance && s.firstSopInstanceUid) {
+      if (firstPixels) cache.adopt(s.firstSopInstanceUid, firstPixels); else cache.load(s.firstSopInstanceUid, true);
+    }
+    // The instance list is on the first image's path too (slice index, overlay): ask now, not after building the page.
+    if (s) s.instancesPromise = getJson(`/api/series/${encodeURIComponent(s.seriesInstanceUid)}/instances`).catch(() => null);
     return list;
   });
   const isDoctor = me.role === 'doctor';
@@ -418,7 +439,9 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     measurements = []; pendingPoint = null; drawn = null; ai = null;
     // The first slice (lowest Instance Number) is known from the series row: fetch it while the list loads.
     if (!startUid && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
-    const found = await getJson(`/api/series/${encodeURIComponent(s.seriesInstanceUid)}/instances`);
+    const early = s.instancesPromise;
+    s.instancesPromise = null;
+    const found = (early ? await early : null) ?? await getJson(`/api/series/${encodeURIComponent(s.seriesInstanceUid)}/instances`);
     if (disposed) return;
     instances = found.instances;
     s.instances = instances;
