@@ -92,8 +92,8 @@ for (int run = 0; run < runs; run++)
           const ms = performance.now() - t0;
           // Where the time went, relative to the hash change: each request's start and end, then the draw.
           const steps = performance.getEntriesByType('resource').filter(e => e.startTime >= t0)
-            .filter(e => /\/api\/(studies\/[^/]+\/series|series\/[^/]+\/instances|instances\/[^/]+\/pixels)/.test(e.name)).slice(0, 3)
-            .map(e => `${new URL(e.name).pathname.split('/').at(-1)} ${Math.round(e.startTime - t0)}-${Math.round(e.responseEnd - t0)}`);
+            .filter(e => /\/api\/(studies\/[^/]+\/series|studies\/[^/]+\/first\/pixels|series\/[^/]+\/instances|instances\/[^/]+\/pixels)/.test(e.name)).slice(0, 4)
+            .map(e => { const p = new URL(e.name).pathname; return `${p.includes('/first/') ? 'first pixels' : p.split('/').at(-1)} ${Math.round(e.startTime - t0)}-${Math.round(e.responseEnd - t0)}`; });
           return { ms, steps: steps.join(', ') + `, drawn ${Math.round(drawnAt - t0)}, next frame ${Math.round(ms)} (ms after the hash change)` };
         }
         """, study);

@@ -110,7 +110,8 @@ public sealed class BrowserNode : IAsyncDisposable
         await page.GetByTestId("login-name").FillAsync(user);
         await page.GetByTestId("login-password").FillAsync(password);
         await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        // The shell is in once its DOM is; on the loaded 2-core test machine the full load event can take > 20 s.
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
     }
 
     public async ValueTask DisposeAsync()

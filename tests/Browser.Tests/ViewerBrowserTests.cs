@@ -13,7 +13,7 @@ namespace EdgeCancer.Browser.Tests;
 /// with a synthetic chest CT series; corrections are checked with findscu.
 /// </summary>
 [TestFixture, Category("Browser"), NonParallelizable]
-public sealed class ViewerBrowserTests
+public sealed partial class ViewerBrowserTests
 {
     private BrowserNode _node = null!;
     private string _chest = "", _study = "";

@@ -34,6 +34,9 @@ public class EndpointCoverageTests
     private static readonly Dictionary<string, object> Rules = new(StringComparer.Ordinal)
     {
         ["GET /"] = Page,
+        ["GET /study/{uid}"] = Page,
+        ["GET /tools"] = Page,
+        ["GET /admin"] = Page,
         ["GET /login"] = Anonymous,
         ["POST /login"] = Anonymous,
         ["GET /api/me"] = Any,
@@ -46,6 +49,7 @@ public class EndpointCoverageTests
         ["GET /api/series/{uid}/ai"] = Any,
         ["GET /api/instances/{uid}/image.png"] = Any,
         ["GET /api/instances/{uid}/pixels"] = Any,
+        ["GET /api/studies/{uid}/first/pixels"] = Any,
         ["GET /api/instances/{uid}/attributes"] = Any,
         ["GET /api/instances/{uid}/ai"] = Any,
         ["GET /api/instances/{uid}/corrections"] = Any,

@@ -109,6 +109,54 @@ public class ImageTests(IndexDialect dialect)
     }
 
     [Test]
+    public async Task Unsigned_16_bit_pixels_with_an_intercept_are_served_as_clamped_modality_values()
+    {
+        // Stored values 0..65535 (Pixel Representation 0, Bits Stored 16) with intercept -1024: the frame is copied as
+        // it is stored and the intercept added in place; 65535 - 1024 is clamped to Int16.MaxValue.
+        var hu = await HuAsync(_host.SliceUid(1));
+        var ds = _host.Slices[1].Clone();
+        var sop = DicomUid.Generate().Value;
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, sop);
+        ds.AddOrUpdate(DicomTags.StudyInstanceUID, DicomUid.Generate().Value);
+        ds.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomUid.Generate().Value);
+        ds.AddOrUpdate(DicomTags.PixelRepresentation, (ushort)0);
+        ds.AddOrUpdate(DicomTags.BitsStored, (ushort)16);
+        ds.AddOrUpdate(DicomTags.HighBit, (ushort)15);
+        ds.AddOrUpdate(DicomTags.RescaleIntercept, "-1024");
+        ds.AddOrUpdate(DicomTags.RescaleSlope, "1");
+        var stored = hu.Select(v => (ushort)Math.Max(0, v + 1024)).ToArray();
+        stored[0] = 65535;
+        var bytes = new byte[stored.Length * 2];
+        for (int i = 0; i < stored.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), stored[i]);
+        ds.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OW, bytes);
+        var file = new DicomFile(ds);
+        file.EnsureFileMetaInfo(DicomTransferSyntax.ExplicitVRLittleEndian, "TEST");
+        var (outcome, _, _) = await _host.Writer.StoreAsync(file, enqueueWork: false);
+        Assert.That(outcome.Status.IsSuccess, Is.True, outcome.ErrorComment);
+        var served = await HuAsync(sop);
+        var expected = stored.Select(v => (short)Math.Min(short.MaxValue, v - 1024)).ToArray();
+        Assert.That(served[0], Is.EqualTo(short.MaxValue));
+        Assert.That(served, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task First_pixels_of_a_study_are_the_first_slice_of_its_first_image_series()
+    {
+        using var rsp = await _tech.GetAsync($"/api/studies/{_host.StudyUid}/first/pixels");
+        Assert.That(rsp.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var uid = rsp.Headers.GetValues("X-Sop-Instance-Uid").Single();
+        var series = await _tech.GetFromJsonAsync<JsonElement>($"/api/studies/{_host.StudyUid}/series");
+        var first = series.EnumerateArray().First(s => s.GetProperty("modality").GetString() is not ("SR" or "KO" or "PR" or "DOC"));
+        Assert.That(uid, Is.EqualTo(first.GetProperty("firstSopInstanceUid").GetString()));
+        var body = await rsp.Content.ReadAsByteArrayAsync();
+        using var direct = await _tech.GetAsync($"/api/instances/{uid}/pixels");
+        Assert.That(body, Is.EqualTo(await direct.Content.ReadAsByteArrayAsync()));
+        Assert.That(rsp.Headers.ETag, Is.EqualTo(direct.Headers.ETag));
+        using var missing = await _tech.GetAsync("/api/studies/1.2.3.999/first/pixels");
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public async Task Unknown_preset_and_bad_frame_are_clear_problems()
     {
         using var preset = await _tech.GetAsync($"/api/instances/{_host.SliceUid(0)}/image.png?preset=liver");

@@ -60,9 +60,14 @@ public class ScrollPerformanceTests
     {
         using var doctor = await _host.SignedInAsync("drjane");
         var cache = _host.App.Services.GetRequiredService<DecodedImageCache>();
+        var frames = _host.App.Services.GetRequiredService<PixelFrames>();
+        long before = frames.Decodes;
         var (cold, etags, body) = await ScrollAsync(doctor, _uids);
         Assert.That(cache.Count, Is.EqualTo(Slices), "256 MiB holds the whole series");
+        long afterCold = frames.Decodes;
+        Assert.That(afterCold - before, Is.LessThanOrEqualTo(Slices), "no slice decoded twice (prefetch and requests share decodes)");
         var (warm, again, body2) = await ScrollAsync(doctor, _uids);
+        Assert.That(frames.Decodes, Is.EqualTo(afterCold), "the second pass decodes nothing: served from the cache");
         Assert.That(again, Is.EqualTo(etags), "stable ETags");
         Assert.That(body2, Is.EqualTo(body));
         var (revalidate, _, _) = await ScrollAsync(doctor, _uids, etags, HttpStatusCode.NotModified);
@@ -73,7 +78,9 @@ public class ScrollPerformanceTests
         var br = Compress(body, s => new BrotliStream(s, CompressionLevel.Fastest), out var brMs);
         TestContext.Out.WriteLine($"/pixels over {Slices} slices of 512x512: cold {cold:0.00} ms/slice, warm {warm:0.00} ms/slice, reverse warm {reverse:0.00}, 304 revalidation {revalidate:0.00} ms/slice");
         TestContext.Out.WriteLine($"one slice {body.Length} B: gzip fastest {gz} B ({100.0 * gz / body.Length:0}%) in {gzMs:0.00} ms, brotli fastest {br} B ({100.0 * br / body.Length:0}%) in {brMs:0.00} ms");
-        Assert.That(warm, Is.LessThan(cold / 2), "the cache at least halves the time per slice");
+        // No timing assertion: since 16-bit little-endian frames are copied as stored and the prefetcher runs ahead in
+        // the scroll direction, a cold pass costs little more than a warm one (4.9 vs 3.7 ms/slice on the loaded
+        // test machine); the decode counts above show that the cache does its job.
     }
 
     private static long Compress(byte[] data, Func<Stream, Stream> make, out double ms)

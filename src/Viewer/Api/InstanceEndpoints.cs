@@ -25,6 +25,7 @@ public static class InstanceEndpoints
     {
         api.MapGet("/instances/{uid}/image.png", ImagePngAsync).RequireAuthorization(ViewerPolicies.Reader);
         api.MapGet("/instances/{uid}/pixels", PixelsAsync).RequireAuthorization(ViewerPolicies.Reader);
+        api.MapGet("/studies/{uid}/first/pixels", FirstPixelsAsync).RequireAuthorization(ViewerPolicies.Reader);
         api.MapGet("/instances/{uid}/attributes", async (HttpContext ctx, string uid, InstanceImageLoader loader) =>
         {
             var loaded = await loader.OpenAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
@@ -44,7 +45,7 @@ public static class InstanceEndpoints
             var rows = await results.ForImageAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
             return Results.Ok(new { sopInstanceUid = uid, results = rows.Select(r => AiJson(r, heatmaps.HasModels ? HeatmapUrl(r) : null)).ToList() });
         }).RequireAuthorization(ViewerPolicies.Reader);
-        api.MapGet("/series/{uid}/ai", async (HttpContext ctx, string uid, AiResultStore results) =>
+        api.MapGet("/series/{uid}/ai", async (HttpContext ctx, string uid, AiResultStore results, HeatmapService heatmaps) =>
         {
             var rows = await results.ForSeriesAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
             var summary = await results.SeriesAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
@@ -55,7 +56,7 @@ public static class InstanceEndpoints
                 mostSuspiciousSopInstanceUid = top?.SopInstanceUid,
                 maxMalignancyProbability = top?.MalignancyProbability,
                 summarySopInstanceUid = summary?.SummarySopInstanceUid,
-                images = rows.Select(r => AiJson(r, null)).ToList(),
+                images = rows.Select(r => AiJson(r, heatmaps.HasModels ? HeatmapUrl(r) : null)).ToList(),
             });
         }).RequireAuthorization(ViewerPolicies.Reader);
     }
@@ -163,6 +164,32 @@ public static class InstanceEndpoints
     {
         var found = await index.FindInstanceAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
         if (found is null) return BrowseEndpoints.NotFound("instance", uid);
+        return await PixelsOfAsync(ctx, found, frames, prefetch, views, frame).ConfigureAwait(false);
+    }
+
+    /// <summary>The modalities of series the viewer does not open first (no image to show).</summary>
+    private static readonly string[] NonImageModalities = ["SR", "KO", "PR", "DOC"];
+
+    /// <summary>
+    /// The pixels of the slice the viewer shows first when a study is opened — the first instance (Instance Number
+    /// order) of the first series (Series Number order) that is not SR/KO/PR/DOC — so the browser can ask for it
+    /// together with the series list instead of after it. <c>X-Sop-Instance-Uid</c> names the instance.
+    /// </summary>
+    private static async Task<IResult> FirstPixelsAsync(HttpContext ctx, string uid, ArchiveQueries queries, IArchiveIndex index, PixelFrames frames, FramePrefetcher prefetch, ViewAuditor views)
+    {
+        var series = await queries.SeriesAsync(uid, ctx.RequestAborted).ConfigureAwait(false);
+        if (series is null) return BrowseEndpoints.NotFound("study", uid);
+        var first = series.FirstOrDefault(s => !NonImageModalities.Contains(s.Modality ?? "", StringComparer.Ordinal) && s.FirstSopInstanceUid is not null)?.FirstSopInstanceUid;
+        if (first is null) return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No image", detail: $"Study {uid} has no image series.");
+        var found = await index.FindInstanceAsync(first, ctx.RequestAborted).ConfigureAwait(false);
+        if (found is null) return BrowseEndpoints.NotFound("instance", first);
+        ctx.Response.Headers["X-Sop-Instance-Uid"] = first;
+        return await PixelsOfAsync(ctx, found, frames, prefetch, views, null).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> PixelsOfAsync(HttpContext ctx, IndexedInstance found, PixelFrames frames, FramePrefetcher prefetch, ViewAuditor views, int? frame)
+    {
+        string uid = found.SopInstanceUid;
         int number = frame ?? 1;
         if (number < 1) return Results.Problem(statusCode: 400, title: "No such frame", detail: "frame counts from 1.");
         var etag = PixelFrames.ETag("px", found, number);
@@ -178,7 +205,7 @@ public static class InstanceEndpoints
         if (problem is not null) return problem;
         if (number == 1) prefetch.Request(found.SeriesInstanceUid, uid);
         foreach (var (name, value) in cached!.Headers) h[name] = value;
-        h.AccessControlExposeHeaders = PixelFrames.ExposedHeaders;
+        h.AccessControlExposeHeaders = PixelFrames.ExposedHeaders + ", X-Sop-Instance-Uid";
         h.ETag = etag;
         h.CacheControl = PrivateCache;
         await views.ImageViewedAsync(ctx, found.SeriesInstanceUid, uid).ConfigureAwait(false);

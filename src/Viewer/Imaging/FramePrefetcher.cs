@@ -16,6 +16,8 @@ public sealed class FramePrefetcher(IArchiveIndex index, ArchiveQueries queries,
     private readonly Channel<(string Series, string Sop)> _requests = Channel.CreateBounded<(string, string)>(
         new BoundedChannelOptions(8) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Dictionary<string, (DateTimeOffset At, List<string> Sops)> _order = new(StringComparer.Ordinal);
+    // The position last asked for per series, to tell the scroll direction (only the single worker touches it).
+    private readonly Dictionary<string, int> _last = new(StringComparer.Ordinal);
 
     /// <summary>Asks for the neighbours of <paramref name="sopInstanceUid"/> to be decoded.</summary>
     public void Request(string seriesInstanceUid, string sopInstanceUid)
@@ -54,16 +56,31 @@ public sealed class FramePrefetcher(IArchiveIndex index, ArchiveQueries queries,
         }
         int at = entry.Sops.IndexOf(sop);
         if (at < 0) return;
-        for (int d = 1; d <= options.Value.PrefetchSlices; d++)
+        int direction = _last.TryGetValue(series, out var last) && last != at ? Math.Sign(at - last) : 0;
+        if (_last.Count >= 64) _last.Clear();
+        _last[series] = at;
+        foreach (int i in Neighbours(at, direction, options.Value.PrefetchSlices))
         {
-            foreach (int i in new[] { at + d, at - d })
-            {
-                if (i < 0 || i >= entry.Sops.Count) continue;
-                // A newer request (the user scrolled on) wins over finishing this neighbourhood.
-                if (_requests.Reader.Count > 0) return;
-                var neighbour = await index.FindInstanceAsync(entry.Sops[i], ct).ConfigureAwait(false);
-                if (neighbour is not null) await frames.WarmAsync(neighbour, ct).ConfigureAwait(false);
-            }
+            if (i < 0 || i >= entry.Sops.Count) continue;
+            // A newer request (the user scrolled on) wins over finishing this neighbourhood.
+            if (_requests.Reader.Count > 0) return;
+            var neighbour = await index.FindInstanceAsync(entry.Sops[i], ct).ConfigureAwait(false);
+            if (neighbour is not null) await frames.WarmAsync(neighbour, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Positions to warm around <paramref name="at"/>: without a known direction <paramref name="n"/> on each side,
+    /// nearest first; while scrolling, 2n ahead in the scroll direction and one behind.
+    /// </summary>
+    internal static IEnumerable<int> Neighbours(int at, int direction, int n)
+    {
+        if (direction == 0)
+        {
+            for (int d = 1; d <= n; d++) { yield return at + d; yield return at - d; }
+            yield break;
+        }
+        for (int d = 1; d <= 2 * n; d++) yield return at + direction * d;
+        yield return at - direction;
     }
 }

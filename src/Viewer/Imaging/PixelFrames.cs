@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,6 +16,14 @@ namespace EdgeCancer.Viewer.Imaging;
 /// </summary>
 public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache cache)
 {
+    // Decodes under way by cache key: a browser request for a slice the prefetcher is decoding (or two tabs asking
+    // for the same slice) waits for that decode instead of starting another one on the node's few cores.
+    private readonly ConcurrentDictionary<string, Lazy<Task<(CachedImage?, IResult?)>>> _inflight = new(StringComparer.Ordinal);
+    private long _decodes;
+
+    /// <summary>Frames decoded since start (requests and prefetch; cache hits and shared decodes not counted).</summary>
+    public long Decodes => Interlocked.Read(ref _decodes);
+
     /// <summary>The headers of a pixels response that the browser may read (CORS-safe exposure).</summary>
     public const string ExposedHeaders = "X-Rows, X-Columns, X-Frames, X-PixelSpacing, X-Photometric, X-Window-Center, X-Window-Width";
 
@@ -45,9 +54,35 @@ public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache ca
     {
         var key = ETag("px", found, frame);
         if (cache.TryGet(key) is { } hit) return (hit, null);
-        var (decoded, problem) = await DecodeAsync(found, frame, ct).ConfigureAwait(false);
-        if (decoded is not null) cache.Set(key, decoded);
-        return (decoded, problem);
+        return await SharedDecodeAsync(key, found, frame).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One decode per key at a time, stored in the cache when done. Not cancelled by one waiter going away: a decode
+    /// takes tens of milliseconds and its result is wanted by the cache anyway.
+    /// </summary>
+    private Task<(CachedImage?, IResult?)> SharedDecodeAsync(string key, IndexedInstance found, int frame)
+    {
+        var mine = new Lazy<Task<(CachedImage?, IResult?)>>(() => DecodeAndStoreAsync(key, found, frame));
+        var task = _inflight.GetOrAdd(key, mine);
+        return task.Value;
+    }
+
+    private async Task<(CachedImage?, IResult?)> DecodeAndStoreAsync(string key, IndexedInstance found, int frame)
+    {
+        try
+        {
+            // A decode that finished between the caller's cache miss and this one's start has stored its frame.
+            if (cache.TryGet(key) is { } done) return (done, null);
+            Interlocked.Increment(ref _decodes);
+            var (decoded, problem) = await DecodeAsync(found, frame, CancellationToken.None).ConfigureAwait(false);
+            if (decoded is not null) cache.Set(key, decoded);
+            return (decoded, problem);
+        }
+        finally
+        {
+            _inflight.TryRemove(key, out _);
+        }
     }
 
     /// <summary>Decodes into the cache unless it is there already (prefetch).</summary>
@@ -55,8 +90,7 @@ public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache ca
     {
         var key = ETag("px", found, 1);
         if (cache.Contains(key)) return;
-        var (decoded, _) = await DecodeAsync(found, 1, ct).ConfigureAwait(false);
-        if (decoded is not null) cache.Set(key, decoded);
+        await SharedDecodeAsync(key, found, 1).WaitAsync(ct).ConfigureAwait(false);
     }
 
     private async Task<(CachedImage?, IResult?)> DecodeAsync(IndexedInstance found, int number, CancellationToken ct)
@@ -124,9 +158,29 @@ public sealed class PixelFrames(InstanceImageLoader loader, DecodedImageCache ca
                 BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)Math.Clamp(Math.Round(values[i]), short.MinValue, short.MaxValue));
             return bytes;
         }
-        var stored = image.PixelData.GetStoredValues(frame);
+        var pd = image.PixelData;
         var target = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(bytes.AsSpan());
-        if (lut.Slope == 1 && lut.Intercept == Math.Floor(lut.Intercept) && Math.Abs(lut.Intercept) < 1 << 20)
+        bool integral = lut.Slope == 1 && lut.Intercept == Math.Floor(lut.Intercept) && Math.Abs(lut.Intercept) < 1 << 20;
+        if (integral && !pd.IsEncapsulated && !pd.TransferSyntax.IsBigEndian && pd.BitsAllocated == 16 && pd.BitsStored == 16 && pd.SamplesPerPixel == 1)
+        {
+            // Native little-endian 16-bit samples using every bit (PS3.5 8.1.1): the stored frame is already the
+            // Int16/UInt16 array; copy it and add the intercept in place, with no intermediate int[] of the values.
+            pd.CopyNativeFrame(frame, bytes);
+            int add = (int)lut.Intercept;
+            if (pd.IsSigned)
+            {
+                if (add != 0)
+                    for (int i = 0; i < target.Length; i++) target[i] = (short)Math.Clamp(target[i] + add, short.MinValue, short.MaxValue);
+            }
+            else
+            {
+                var raw = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
+                for (int i = 0; i < raw.Length; i++) target[i] = (short)Math.Clamp(raw[i] + add, short.MinValue, short.MaxValue);
+            }
+            return bytes;
+        }
+        var stored = pd.GetStoredValues(frame);
+        if (integral)
         {
             int intercept = (int)lut.Intercept;
             for (int i = 0; i < stored.Length; i++) target[i] = (short)Math.Clamp(stored[i] + intercept, short.MinValue, short.MaxValue);

@@ -42,13 +42,18 @@ export async function mount(root, me) {
     h('div.row', {}, h('label', { for: 't-ae' }, 'Remote AE'), aeSelect,
       h('button', { type: 'button', testid: 'echo', onclick: async () => {
         netMsg.textContent = `C-ECHO ${aeSelect.value}…`;
-        try { const { body } = await post('/api/echo', { aeTitle: aeSelect.value }); netMsg.textContent = `C-ECHO ${body.aeTitle}: ${body.status} in ${Math.round(body.roundTripMs)} ms`; }
-        catch (err) { netMsg.textContent = `C-ECHO failed: ${err.message}`; }
+        netMsg.dataset.outcome = '';
+        try {
+          // {aeTitle, status, success, roundTripMs, comment}; a network failure is a 502 problem.
+          const { body } = await post('/api/echo', { aeTitle: aeSelect.value });
+          netMsg.textContent = `C-ECHO ${body.aeTitle}: ${body.success ? 'success' : 'failed'} (${body.status}) in ${Math.round(body.roundTripMs)} ms` + (body.comment ? ` — ${body.comment}` : '');
+          netMsg.dataset.outcome = body.success ? 'success' : 'failure';
+        } catch (err) { netMsg.textContent = `C-ECHO failed: ${err.message}`; netMsg.dataset.outcome = 'failure'; }
       } }, 'C-ECHO')),
     h('div.row', {}, h('label', { for: 't-study' }, 'Study'), studySelect,
       h('button.primary', { type: 'button', testid: 'send', onclick: async () => {
         netMsg.textContent = `Sending to ${aeSelect.value}…`;
-        try { const { body } = await post('/api/send', { aeTitle: aeSelect.value, studyInstanceUid: studySelect.value }); netMsg.textContent = 'Send finished: ' + summarize(body); }
+        try { const { body } = await post('/api/send', { aeTitle: aeSelect.value, studyInstanceUid: studySelect.value }); netMsg.textContent = `Sent ${body.sent} of ${body.total} to ${body.aeTitle}` + (body.failed ? `, ${body.failed} failed` : '') + '.'; }
         catch (err) { netMsg.textContent = `Send failed: ${err.message}`; }
       } }, 'Send study'), exportLink),
     netMsg);
@@ -58,7 +63,7 @@ export async function mount(root, me) {
   const assocBody = h('tbody', { testid: 'associations' });
   const queue = h('section.card', { testid: 'queue-section', hidden: true, 'aria-labelledby': 't-queue' }, h('h2', { id: 't-queue' }, 'Inference queue'), queueBox);
   const assoc = h('section.card', { testid: 'associations-section', hidden: true, 'aria-labelledby': 't-assoc' }, h('h2', { id: 't-assoc' }, 'Recent DICOM associations'),
-    h('div.table-wrap', {}, h('table.grid', {}, h('thead', {}, h('tr', {}, ['Calling AE', 'Called AE', 'Peer', 'Start', 'End', 'Instances', 'Outcome'].map(t => h('th', { scope: 'col' }, t)))), assocBody)));
+    h('div.table-wrap', {}, h('table.grid', {}, h('thead', {}, h('tr', {}, ['Calling AE', 'Called AE', 'Peer', 'Start', 'End', 'Stored', 'Refused', 'Requests', 'Outcome'].map(t => h('th', { scope: 'col' }, t)))), assocBody)));
 
   clear(root, h('section.page', {}, h('h1', {}, 'Technologist tools'), h('div.cards', {}, upload, network, queue, assoc)));
 
@@ -85,29 +90,31 @@ export async function mount(root, me) {
   async function refreshStatus() {
     if (hasQueue) {
       try {
+        // GET /api/queue: inference counts at the top level, the same per kind in `kinds`, the last failures.
         const q = await getJson('/api/queue');
-        clear(queueBox, h('dl.kv', {}, Object.entries(q).filter(([, v]) => typeof v !== 'object').map(([k, v]) => [h('dt', {}, k), h('dd', { testid: 'queue-' + k }, String(v))])));
+        const counts = [['pending', 'Pending'], ['inProgress', 'In progress'], ['failed', 'Failed'], ['doneRecently', `Done (last ${q.recentMinutes} min)`]];
+        clear(queueBox,
+          h('dl.kv', {}, counts.map(([k, label]) => [h('dt', {}, label), h('dd', { testid: 'queue-' + k }, String(q[k] ?? 0))])),
+          (q.kinds ?? []).length > 1 ? h('table.grid', { testid: 'queue-kinds' }, h('thead', {}, h('tr', {}, ['Kind', 'Pending', 'In progress', 'Failed', 'Done', 'Oldest pending'].map(t => h('th', { scope: 'col' }, t)))),
+            h('tbody', {}, q.kinds.map(k => h('tr', {}, h('td', {}, k.kind), h('td.num', {}, k.pending), h('td.num', {}, k.inProgress), h('td.num', {}, k.failed), h('td.num', {}, k.doneRecently), h('td', {}, fmtTime(k.oldestPendingAt)))))) : null,
+          (q.recentFailures ?? []).length ? h('details', { testid: 'queue-failures' }, h('summary', {}, `Recent failures (${q.recentFailures.length})`),
+            h('ul', {}, q.recentFailures.map(f => h('li.small', {}, `${f.kind} ${f.sopInstanceUid} · ${f.attempts} attempt(s) · ${fmtTime(f.createdAt)}: ${f.lastError ?? ''}`)))) : null);
       } catch (err) { clear(queueBox, h('p.error', {}, err.message)); }
     }
     if (hasAssoc) {
       try {
-        const a = await getJson('/api/associations');
-        const list = Array.isArray(a) ? a : a.associations ?? [];
-        clear(assocBody, list.length ? list.map(x => h('tr', { testid: 'association-row' },
-          h('td', {}, x.callingAeTitle ?? x.callingAe ?? ''), h('td', {}, x.calledAeTitle ?? x.calledAe ?? ''), h('td', {}, x.peerAddress ?? x.peer ?? ''),
-          h('td', {}, fmtTime(x.start ?? x.startedAt)), h('td', {}, fmtTime(x.end ?? x.endedAt)), h('td.num', {}, x.instances ?? x.instanceCount ?? ''), h('td', {}, x.outcome ?? '')))
-          : h('tr', {}, h('td.muted', { colspan: 7 }, 'No associations yet.')));
-      } catch (err) { clear(assocBody, h('tr', {}, h('td.error', { colspan: 7 }, err.message))); }
+        // GET /api/associations: newest first, as the SCP recorded them when each association ended.
+        const list = await getJson('/api/associations?limit=50');
+        clear(assocBody, list.length ? list.map(x => h('tr', { testid: 'association-row', dataset: { calling: x.callingAe, outcome: x.outcome } },
+          h('td', { testid: 'assoc-calling' }, x.callingAe), h('td', {}, x.calledAe), h('td', {}, x.peerAddress ?? ''),
+          h('td', {}, fmtTime(x.startedAt)), h('td', {}, `${fmtTime(x.endedAt)} (${x.durationMs} ms)`),
+          h('td.num', { testid: 'assoc-stored' }, x.instancesStored), h('td.num', { testid: 'assoc-refused' }, x.instancesRefused), h('td.num', {}, x.requests),
+          h('td', { testid: 'assoc-outcome', title: x.detail ?? '' }, x.outcome)))
+          : h('tr', {}, h('td.muted', { colspan: 9 }, 'No associations yet.')));
+      } catch (err) { clear(assocBody, h('tr', {}, h('td.error', { colspan: 9 }, err.message))); }
     }
   }
   await refreshStatus();
   const timer = setInterval(refreshStatus, 5000);
   return { unmount() { clearInterval(timer); } };
-}
-
-function summarize(body) {
-  if (!body) return 'no details';
-  const parts = [];
-  for (const [k, v] of Object.entries(body)) if (typeof v !== 'object') parts.push(`${k} ${v}`);
-  return parts.join(', ');
 }

@@ -46,6 +46,20 @@ class SliceCache {
     });
   }
 
+  /**
+   * Takes over a download already under way for a slice (the study's first slice, asked for with the series list);
+   * when it turns out to be another slice or fails, the slice is fetched normally.
+   */
+  adopt(uid, pending) {
+    if (this.map.has(uid)) return this.map.get(uid).promise;
+    const e = { uid, state: 'loading' };
+    e.promise = pending.then(r => (r && !r.error && r.uid === uid ? r : fetchSlice(uid)))
+      .catch(err => ({ error: 'The image could not be loaded: ' + err.message }))
+      .then(result => { Object.assign(e, result, { state: result.error ? 'error' : 'ok' }); return e; });
+    this.map.set(uid, e);
+    return e.promise;
+  }
+
   /** Drops queued prefetches that are no longer wanted. */
   cancelQueued(keep) {
     const dropped = this.queue.filter(e => !keep.has(e.uid));
@@ -62,14 +76,14 @@ class SliceCache {
   }
 }
 
-async function fetchSlice(uid) {
-  const r = await fetch(`/api/instances/${encodeURIComponent(uid)}/pixels`, { credentials: 'same-origin' });
+async function fetchSlice(uid, url = `/api/instances/${encodeURIComponent(uid)}/pixels`) {
+  const r = await fetch(url, { credentials: 'same-origin' });
   if (r.ok) {
     const buf = await r.arrayBuffer();
     const num = name => { const v = r.headers.get(name); return v === null || v === '' ? null : Number(v); };
     const spacing = (r.headers.get('X-PixelSpacing') ?? '').split('\\').map(Number).filter(n => Number.isFinite(n) && n > 0);
     return {
-      kind: 'gray', hu: new Int16Array(buf), rows: num('X-Rows'), cols: num('X-Columns'),
+      uid: uid ?? r.headers.get('X-Sop-Instance-Uid'), kind: 'gray', hu: new Int16Array(buf), rows: num('X-Rows'), cols: num('X-Columns'),
       spacing: spacing.length === 2 ? spacing : null, wc: num('X-Window-Center'), ww: num('X-Window-Width'),
       mono1: r.headers.get('X-Photometric') === 'MONOCHROME1',
     };
@@ -98,10 +112,17 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     if (i < 0) i = list.findIndex(s => !isNonImage(s));
     return Math.max(0, i);
   };
-  // The first requests go out before the page is built: the series list and, as soon as it is in, the first slice.
+  // The first requests go out before the page is built, together: the series list and the pixels of the slice shown
+  // first (the server picks it as pickSeries does); the cache adopts that download once the list names the slice.
+  const firstPixels = !wantInstance && !wantSeries
+    ? fetchSlice(null, `/api/studies/${encodeURIComponent(studyUid)}/first/pixels`).catch(() => null) : null;
   const seriesPromise = getJson(`/api/studies/${encodeURIComponent(studyUid)}/series`).then(list => {
     const s = list[pickSeries(list)];
-    if (s && !wantInstance && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
+    if (s && !wantInstance && s.firstSopInstanceUid) {
+      if (firstPixels) cache.adopt(s.firstSopInstanceUid, firstPixels); else cache.load(s.firstSopInstanceUid, true);
+    }
+    // The instance list is on the first image's path too (slice index, overlay): ask now, not after building the page.
+    if (s) s.instancesPromise = getJson(`/api/series/${encodeURIComponent(s.seriesInstanceUid)}/instances`).catch(() => null);
     return list;
   });
   const isDoctor = me.role === 'doctor';
@@ -116,7 +137,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   let pendingPoint = null, hoverPoint = null;
   let matrix = new DOMMatrix();
   let ai = null; // series AI answer
-  let heatmap = { on: false, opacity: 0.45, img: null, uid: null, available: false };
+  let heatmap = { on: false, opacity: 0.45, img: null, uid: null, available: false, state: 'off' };
   let direction = 1;
   const bufferCanvas = document.createElement('canvas');
   const bufferCtx = bufferCanvas.getContext('2d');
@@ -172,9 +193,10 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   const jump = h('button.primary', { type: 'button', testid: 'ai-jump', disabled: true, onclick: () => jumpSuspicious() }, 'Jump to most suspicious slice');
   const heatToggle = h('input', { type: 'checkbox', id: 'v-heat', testid: 'heatmap-toggle' });
   const heatOpacity = h('input', { type: 'range', min: 0, max: 100, value: 45, id: 'v-heat-opacity', testid: 'heatmap-opacity', 'aria-label': 'Heatmap opacity' });
+  const heatStatus = h('p.small', { testid: 'heatmap-status', role: 'status' });
   const heatBox = h('div.heat', { testid: 'heatmap-controls', hidden: true },
     h('label', { for: 'v-heat' }, heatToggle, ' Heatmap overlay'), h('label', { for: 'v-heat-opacity' }, 'Opacity'), heatOpacity,
-    h('p.warn.small', {}, 'AI output — not a diagnosis'));
+    h('p.warn.small', {}, 'AI output — not a diagnosis'), heatStatus);
   heatToggle.addEventListener('change', () => { heatmap.on = heatToggle.checked; loadHeatmap(); });
   heatOpacity.addEventListener('input', () => { heatmap.opacity = heatOpacity.value / 100; draw(); });
   const aiPanel = h('section.panel', { testid: 'ai-panel', 'aria-labelledby': 'ai-title' },
@@ -417,7 +439,9 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     measurements = []; pendingPoint = null; drawn = null; ai = null;
     // The first slice (lowest Instance Number) is known from the series row: fetch it while the list loads.
     if (!startUid && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
-    const found = await getJson(`/api/series/${encodeURIComponent(s.seriesInstanceUid)}/instances`);
+    const early = s.instancesPromise;
+    s.instancesPromise = null;
+    const found = (early ? await early : null) ?? await getJson(`/api/series/${encodeURIComponent(s.seriesInstanceUid)}/instances`);
     if (disposed) return;
     instances = found.instances;
     s.instances = instances;
@@ -484,13 +508,10 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     jump.hidden = topIdx < 0;
     jump.dataset.slice = String(topIdx + 1);
     showImageAi();
-    // Heatmaps: shown when the server gives a URL (or serves heatmap.png for the most suspicious image).
-    heatmap.available = images.some(r => r.heatmap || r.heatmapUrl);
-    if (!heatmap.available && ai.mostSuspiciousSopInstanceUid) heatmap.available = await exists(heatmapUrl(ai.mostSuspiciousSopInstanceUid), { strict: true });
+    // Heatmaps: the server links one (heatmapUrl) for each image the malignancy model scored when it has models.
+    heatmap.available = images.some(r => r.heatmapUrl);
     heatBox.hidden = !heatmap.available;
   }
-
-  const heatmapUrl = uid => `/api/instances/${encodeURIComponent(uid)}/heatmap.png?model=chest-malignancy`;
 
   function resultsFor(uid) { return (ai?.images ?? []).filter(r => r.sopInstanceUid === uid); }
 
@@ -510,17 +531,27 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     if (i >= 0) showSlice(i);
   }
 
+  // heatmap.png is computed on the first request (tens of seconds on a small node), then cached by the server.
   async function loadHeatmap() {
     aiBadge.hidden = !heatmap.on;
     const uid = instances[slice]?.sopInstanceUid;
     if (!heatmap.on || !uid) { draw(); return; }
-    if (heatmap.uid === uid && heatmap.img) { draw(); return; }
-    const row = resultsFor(uid).find(r => r.heatmap || r.heatmapUrl);
-    const url = row ? (row.heatmap || row.heatmapUrl) : heatmapUrl(uid);
+    if (heatmap.uid === uid && (heatmap.img || heatmap.state === 'loading')) { draw(); return; }
+    const url = resultsFor(uid).find(r => r.heatmapUrl)?.heatmapUrl;
+    heatmap.uid = uid;
+    heatmap.img = null;
+    if (!url) { heatmap.state = 'none'; heatStatus.textContent = 'No heatmap for this image (not scored by the malignancy model).'; draw(); return; }
+    heatmap.state = 'loading';
+    heatStatus.textContent = 'Computing heatmap…';
+    draw();
     const img = new Image();
     img.src = url;
-    try { await img.decode(); heatmap.img = img; } catch { heatmap.img = null; }
-    heatmap.uid = uid;
+    let ok = true;
+    try { await img.decode(); } catch { ok = false; }
+    if (heatmap.uid !== uid) return; // the slice changed meanwhile; that slice's request is under way
+    heatmap.img = ok ? img : null;
+    heatmap.state = ok ? 'shown' : 'failed';
+    heatStatus.textContent = ok ? '' : 'The heatmap could not be loaded.';
     draw();
   }
 
@@ -722,6 +753,8 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     /** 1-based index of the slice on the canvas (0 when none): equals slice once the wanted slice is drawn. */
     get drawnSlice() { return drawn ? instances.findIndex(x => x.sopInstanceUid === drawn.uid) + 1 : 0; },
     get drawCount() { return drawCount; },
+    /** Heatmap overlay: off, loading, shown (drawn over the slice), none (no heatmap for the image) or failed. */
+    get heatmap() { return { on: heatmap.on, state: heatmap.on ? heatmap.state : 'off', uid: heatmap.uid }; },
     get view() { return { ...view }; },
     get scale() { return drawn ? fitScale(drawn) * view.zoom : null; },
     get spacing() { return drawn?.spacing ?? null; },

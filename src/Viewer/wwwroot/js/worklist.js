@@ -79,27 +79,38 @@ export async function mount(root, me) {
   }
 
   // Live updates: the server's event stream when it has one, else polling.
+  // GET /api/events sends `event: worklist` with {"studyInstanceUid": "…"} per change; one reload per burst.
   let source = null, poll = null, pending = null;
-  const reloadSoon = () => { clearTimeout(pending); pending = setTimeout(load, 250); };
+  // Read-only state for the browser tests: how updates arrive and how many reloads each path caused.
+  const state = { mode: 'connecting', events: 0, eventReloads: 0, pollReloads: 0, lastEventStudy: null };
+  window.__ecWorklist = state;
+  const reloadSoon = e => {
+    state.events++;
+    try { state.lastEventStudy = JSON.parse(e.data).studyInstanceUid ?? null; } catch { /* keep-alive or malformed */ }
+    clearTimeout(pending);
+    pending = setTimeout(() => { state.eventReloads++; load(); }, 250);
+  };
   function startPolling(why) {
     source?.close();
     source = null;
     if (poll) return;
     live.textContent = 'updates every 5 s';
     live.title = why;
-    poll = setInterval(load, 5000);
+    state.mode = 'poll';
+    live.dataset.mode = 'poll';
+    poll = setInterval(() => { state.pollReloads++; load(); }, 5000);
   }
   if ('EventSource' in window) {
     source = new EventSource('/api/events');
-    source.addEventListener('open', () => { live.textContent = 'live'; live.classList.add('on'); });
+    source.addEventListener('open', () => { live.textContent = 'live'; live.classList.add('on'); state.mode = 'sse'; live.dataset.mode = 'sse'; });
     source.addEventListener('worklist', reloadSoon);
-    source.addEventListener('error', () => { if (source?.readyState === EventSource.CLOSED) startPolling('event stream unavailable'); else live.textContent = 'reconnecting…'; });
+    source.addEventListener('error', () => { if (source?.readyState === EventSource.CLOSED) startPolling('event stream unavailable'); else { live.textContent = 'reconnecting…'; state.mode = 'reconnecting'; } });
   } else {
     startPolling('no EventSource');
   }
   await load();
   root.querySelector('[data-testid=worklist-row] a')?.focus();
   return {
-    unmount() { source?.close(); clearInterval(poll); clearTimeout(pending); clearTimeout(typing); },
+    unmount() { if (window.__ecWorklist === state) delete window.__ecWorklist; source?.close(); clearInterval(poll); clearTimeout(pending); clearTimeout(typing); },
   };
 }
