@@ -117,6 +117,7 @@ for (int run = 0; run < runs; run++)
               return performance.now() - t0;
             }
             """;
+        await page.WaitForFunctionAsync("() => window.__ecViewer.count > 0"); // the instance list is in
         int n = await page.EvaluateAsync<int>("() => window.__ecViewer.count") - 1;
         var down = await page.EvaluateAsync<double>(scroll, new object[] { "ArrowDown", n });
         var up = await page.EvaluateAsync<double>(scroll, new object[] { "ArrowUp", n });

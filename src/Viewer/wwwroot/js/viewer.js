@@ -132,6 +132,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   // ---------- state ----------
   const view = { wc: 40, ww: 400, windowFromImage: true, invert: false, brightness: 0, contrast: 0, rotation: 0, flipH: false, flipV: false, zoom: 1, panX: 0, panY: 0 };
   let seriesList = [], seriesIndex = -1, instances = [], slice = 0, drawn = null, drawCount = 0;
+  let provisionalCount = 0; // the series' image count while only its first slice is known
   let tool = 'wl';
   let measurements = []; // { uid, a: {x,y}, b: {x,y} } in image pixel coordinates (x = column, y = row)
   let pendingPoint = null, hoverPoint = null;
@@ -359,7 +360,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
 
   function updateOverlay() {
     const e = drawn;
-    const n = instances.length;
+    const n = provisionalCount || instances.length;
     ovSlice.textContent = n ? `Slice ${slice + 1}/${n}` + (instances[slice]?.instanceNumber != null ? ` (Im ${instances[slice].instanceNumber})` : '') : '';
     ovSlice.dataset.index = String(slice + 1);
     ovSlice.dataset.drawnUid = e?.uid ?? '';
@@ -441,9 +442,19 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     if (!startUid && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
     const early = s.instancesPromise;
     s.instancesPromise = null;
+    // The first slice is named by the series row: draw it as soon as its pixels are in, without waiting for the
+    // instance list (a provisional one-entry list whose count comes from the series row until the list arrives).
+    if (!startUid && s.firstSopInstanceUid && early) {
+      instances = [{ sopInstanceUid: s.firstSopInstanceUid }];
+      provisionalCount = s.instanceCount ?? 0;
+      slice = 0;
+      view.windowFromImage = true;
+      showSlice(0);
+    }
     const found = (early ? await early : null) ?? await getJson(`/api/series/${encodeURIComponent(s.seriesInstanceUid)}/instances`);
     if (disposed) return;
     instances = found.instances;
+    provisionalCount = 0;
     s.instances = instances;
     let start = 0;
     if (startUid) start = Math.max(0, instances.findIndex(x => x.sopInstanceUid === startUid));
@@ -748,7 +759,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   // Test and benchmark hook: read-only view of what is on screen.
   window.__ecViewer = {
     get slice() { return slice + 1; },
-    get count() { return instances.length; },
+    get count() { return provisionalCount ? 0 : instances.length; }, // 0 until the instance list is in
     get drawnUid() { return drawn?.uid ?? null; },
     /** 1-based index of the slice on the canvas (0 when none): equals slice once the wanted slice is drawn. */
     get drawnSlice() { return drawn ? instances.findIndex(x => x.sopInstanceUid === drawn.uid) + 1 : 0; },
