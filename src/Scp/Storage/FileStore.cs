@@ -99,8 +99,8 @@ public sealed class FileStore
         if (created) Directory.CreateDirectory(folder);
         // A random suffix lets two associations write the same SOP Instance UID at once; the last commit wins.
         var partPath = $"{finalPath}.{Guid.NewGuid():N}{PartSuffix}";
-        var stream = new FileStream(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.None,
-            _options.WriteBufferSize, FileOptions.Asynchronous);
+        var stream = new StagingStream(File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.None),
+            _options.WriteBufferSize, HeaderPrefixBytes);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, finalPath, relative, created), FileStoreError.None, null);
     }
 
@@ -121,10 +121,16 @@ public sealed class FileStore
         var incoming = Path.Combine(Root, IncomingFolder);
         Directory.CreateDirectory(incoming);
         var partPath = Path.Combine(incoming, Guid.NewGuid().ToString("N") + PartSuffix);
-        var stream = new FileStream(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read,
-            _options.WriteBufferSize, FileOptions.Asynchronous);
+        var stream = new StagingStream(File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read),
+            _options.WriteBufferSize, HeaderPrefixBytes);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, "", "", false), FileStoreError.None, null);
     }
+
+    /// <summary>
+    /// Bytes at the start of every staged file kept in memory, so that its header is parsed without rereading the
+    /// file (a CT or MR header is a few KB; a larger one is read from the file).
+    /// </summary>
+    internal const int HeaderPrefixBytes = 64 * 1024;
 
     /// <summary>Folder (under the root) for instances still being received.</summary>
     public const string IncomingFolder = ".incoming";
