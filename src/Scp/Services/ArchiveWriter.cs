@@ -123,7 +123,7 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         // Too large for a record: its bytes are synced before it gets its name, so a crash never leaves it torn.
         if (tooLarge) await pending.FlushToDiskAsync(ct, force: true).ConfigureAwait(false);
         if (journal is not null && !tooLarge && !replaying)
-            ticket = await journal.AppendAsync(pending.PartPath, pending.Length, ct).ConfigureAwait(false);
+            ticket = await journal.AppendAsync(pending.Handle, pending.Length, ct).ConfigureAwait(false);
         StoreResult result;
         try
         {

@@ -99,7 +99,7 @@ public sealed class FileStore
         if (created) Directory.CreateDirectory(folder);
         // A random suffix lets two associations write the same SOP Instance UID at once; the last commit wins.
         var partPath = $"{finalPath}.{Guid.NewGuid():N}{PartSuffix}";
-        var stream = new StagingStream(File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.None),
+        var stream = new StagingStream(File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None),
             _options.WriteBufferSize, HeaderPrefixBytes);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, finalPath, relative, created), FileStoreError.None, null);
     }
@@ -121,7 +121,8 @@ public sealed class FileStore
         var incoming = Path.Combine(Root, IncomingFolder);
         Directory.CreateDirectory(incoming);
         var partPath = Path.Combine(incoming, Guid.NewGuid().ToString("N") + PartSuffix);
-        var stream = new StagingStream(File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read),
+        // Read-write: the ingest journal copies the staged bytes through this handle instead of reopening the file.
+        var stream = new StagingStream(File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read),
             _options.WriteBufferSize, HeaderPrefixBytes);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, "", "", false), FileStoreError.None, null);
     }

@@ -40,6 +40,9 @@ public sealed class PendingFile : IAsyncDisposable
     /// <summary>True when <see cref="Prefix"/> holds the whole file.</summary>
     internal bool PrefixIsWholeFile => _stream.PrefixIsWholeFile;
 
+    /// <summary>The open handle of the <c>.part</c> (readable for a staged file), after <see cref="FlushToDiskAsync"/> holds every byte.</summary>
+    internal Microsoft.Win32.SafeHandles.SafeFileHandle Handle => _stream.Handle;
+
     /// <summary>Bytes written so far.</summary>
     public long Length => _stream.Length;
 
