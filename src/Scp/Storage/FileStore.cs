@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace EdgeCancer.Scp.Storage;
 
@@ -119,11 +120,17 @@ public sealed class FileStore
                 $"Out of resources: {space.AvailableBytes / (1024 * 1024)} MiB free, below the {space.WatermarkBytes / (1024 * 1024)} MiB watermark");
         }
         var incoming = Path.Combine(Root, IncomingFolder);
-        Directory.CreateDirectory(incoming);
         var partPath = Path.Combine(incoming, Guid.NewGuid().ToString("N") + PartSuffix);
+        SafeFileHandle handle;
         // Read-write: the ingest journal copies the staged bytes through this handle instead of reopening the file.
-        var stream = new StagingStream(File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read),
-            _options.WriteBufferSize, HeaderPrefixBytes);
+        // The folder is created when missing, not checked before every instance (a mkdir and a stat per image).
+        try { handle = File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read); }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(incoming);
+            handle = File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        }
+        var stream = new StagingStream(handle, _options.WriteBufferSize, HeaderPrefixBytes);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, "", "", false), FileStoreError.None, null);
     }
 
