@@ -119,17 +119,15 @@ internal sealed class StagingStream : Stream
 
     protected override void Dispose(bool disposing)
     {
+        // Bytes not flushed are discarded, and disposing never writes (so it cannot fail on a full disk while a failed
+        // write is being abandoned): PendingFile flushes before every commit and deletes the file otherwise.
         if (disposing && _buffer is not null)
         {
-            try { WriteBuffer(); }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null;
-                if (_prefix is not null) ArrayPool<byte>.Shared.Return(_prefix);
-                _prefix = null;
-                _handle.Dispose();
-            }
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = null;
+            if (_prefix is not null) ArrayPool<byte>.Shared.Return(_prefix);
+            _prefix = null;
+            _handle.Dispose();
         }
         base.Dispose(disposing);
     }

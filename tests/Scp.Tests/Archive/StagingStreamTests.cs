@@ -39,6 +39,17 @@ public sealed class StagingStreamTests
     }
 
     [Test]
+    public void Disposing_discards_unflushed_bytes_instead_of_writing_them()
+    {
+        var path = Path.Combine(_dir, "c.part");
+        var stream = new StagingStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write), bufferSize: 4096, prefixCapacity: 16);
+        stream.Write(new byte[3000]);
+        stream.Write(new byte[2000]); // the buffer filled and written (4096 bytes), 904 bytes left in it
+        stream.Dispose();
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(4096));
+    }
+
+    [Test]
     public void A_file_shorter_than_the_prefix_is_wholly_in_memory()
     {
         var path = Path.Combine(_dir, "b.part");
