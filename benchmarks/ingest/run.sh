@@ -16,6 +16,9 @@
 #                         (not tmpfs), or fsync costs nothing and the durable comparison means nothing.
 #   REPEATS=1             measurements per target and case; the best is reported
 #   SKIP_BUILD=1 SKIP_INGEST=1 SKIP_FIND=1   skip a part
+#   TARGETS="ours-fast storescp"   measure only these ingest targets (ours-durable orthanc ours-fast storescp), e.g.
+#                         our node and one peer while iterating; the ratios of the targets left out print as n/a
+#   CASES="single"        ingest cases to run (single parallel)
 #   STORESCP_OPTS, ORTHANC_STORAGE_ACCESS_ON_FIND=Never   peer tuning (defaults noted in benchmarks/README.md)
 #
 # Needs: dotnet SDK, DCMTK (storescu, storescp, echoscu), Orthanc (/usr/sbin/Orthanc, Debian package), curl.
@@ -219,9 +222,9 @@ if [ -z "${SKIP_INGEST:-}" ]; then
     record "$key" "$case" "$stored"
     rm -rf "$dir"
   }
-  for case in single parallel; do
+  for case in ${CASES:-single parallel}; do
     for rep in $(seq 1 "${REPEATS:-1}"); do
-      for key in ours-durable orthanc ours-fast storescp; do
+      for key in ${TARGETS:-ours-durable orthanc ours-fast storescp}; do
         log "$key, $case (run $rep)"
         measure "$key" "$case"
       done
@@ -269,13 +272,20 @@ if [ -z "${SKIP_INGEST:-}" ]; then
       storescp) name="DCMTK storescp --fork";;
       orthanc) name="Orthanc $ORTHANC_VERSION SyncStorageArea";;
     esac
-    printf '%-34s %14s %10s %14s %10s\n' "$name" "${RATE[$key,single]}" "${MBS[$key,single]}" "${RATE[$key,parallel]}" "${MBS[$key,parallel]}"
+    printf '%-34s %14s %10s %14s %10s\n' "$name" "${RATE[$key,single]:--}" "${MBS[$key,single]:--}" "${RATE[$key,parallel]:--}" "${MBS[$key,parallel]:--}"
   done
   echo
-  for case in single parallel; do
-    r1=$(calc "${RATE[ours-durable,$case]} / ${RATE[orthanc,$case]}" 2)
-    r2=$(calc "${RATE[ours-fast,$case]} / ${RATE[storescp,$case]}" 2)
-    echo "$case: durable/Orthanc = ${r1}x (target >= 1.5x: $(verdict "$r1 >= 1.5"))   fast/storescp = ${r2}x (target >= 1.0x: $(verdict "$r2 >= 1.0"))"
+  for case in ${CASES:-single parallel}; do
+    line="$case:"
+    if [ -n "${RATE[ours-durable,$case]:-}" ] && [ -n "${RATE[orthanc,$case]:-}" ]; then
+      r1=$(calc "${RATE[ours-durable,$case]} / ${RATE[orthanc,$case]}" 2)
+      line+=" durable/Orthanc = ${r1}x (target >= 1.5x: $(verdict "$r1 >= 1.5"))"
+    else line+=" durable/Orthanc = n/a"; fi
+    if [ -n "${RATE[ours-fast,$case]:-}" ] && [ -n "${RATE[storescp,$case]:-}" ]; then
+      r2=$(calc "${RATE[ours-fast,$case]} / ${RATE[storescp,$case]}" 2)
+      line+="   fast/storescp = ${r2}x (target >= 1.0x: $(verdict "$r2 >= 1.0"))"
+    else line+="   fast/storescp = n/a"; fi
+    echo "$line"
   done
   echo "EdgeCancer peak resident memory (VmHWM) over the ingest runs: ${PEAK_RSS} MB (target < 200 MB: $(verdict "$PEAK_RSS < 200"))"
 fi

@@ -48,11 +48,30 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         return await CommitStagedAsync(pending, null, null, enqueueWork, ct).ConfigureAwait(false);
     }
 
-    private static bool HasPart10Prefix(string path)
+    // The staged file's first bytes are kept in memory (StagingStream), so the preamble check and, for a header that
+    // fits in them (every CT/MR slice in practice), the header parse do not reopen and reread the file.
+    private static bool HasPart10Prefix(PendingFile pending)
     {
-        Span<byte> head = stackalloc byte[132];
-        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return fs.ReadAtLeast(head, 132, throwOnEndOfStream: false) == 132 && head[128..].SequenceEqual("DICM"u8);
+        var head = pending.Prefix;
+        return head.Length >= 132 && head[128..132].SequenceEqual("DICM"u8);
+    }
+
+    private static DicomFile ReadHeader(PendingFile pending)
+    {
+        var options = DicomReaderOptions.Default with { StopAtTag = DicomTags.PixelData };
+        bool whole = pending.PrefixIsWholeFile;
+        try
+        {
+            using var prefix = new MemoryStream(pending.Prefix.ToArray(), writable: false);
+            var header = DicomFile.Open(prefix, options);
+            // Stopped at Pixel Data inside the prefix, or the prefix is the whole file: that is the header.
+            if (whole || header.IsHeaderOnly) return header;
+        }
+        catch (DicomReadException) when (!whole)
+        {
+            // The header runs past the prefix: read it from the file.
+        }
+        return DicomFile.OpenHeader(pending.PartPath);
     }
 
     /// <summary>
@@ -66,12 +85,12 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         string? expectedSopClass, bool? enqueueWork, bool replaying, CancellationToken ct)
     {
         await pending.FlushToDiskAsync(ct).ConfigureAwait(false);
-        if (!HasPart10Prefix(pending.PartPath))
+        if (!HasPart10Prefix(pending))
             return (new DicomOutcome(DicomStatus.UnableToProcess, "Not a DICOM Part 10 file (no DICM prefix after the preamble)"), null, null);
         DicomFile header;
         try
         {
-            header = DicomFile.OpenHeader(pending.PartPath);
+            header = ReadHeader(pending);
         }
         catch (DicomReadException ex)
         {
@@ -104,7 +123,7 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         // Too large for a record: its bytes are synced before it gets its name, so a crash never leaves it torn.
         if (tooLarge) await pending.FlushToDiskAsync(ct, force: true).ConfigureAwait(false);
         if (journal is not null && !tooLarge && !replaying)
-            ticket = await journal.AppendAsync(pending.PartPath, pending.Length, ct).ConfigureAwait(false);
+            ticket = await journal.AppendAsync(pending.Handle, pending.Length, ct).ConfigureAwait(false);
         StoreResult result;
         try
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeCancer.Scp.Storage;
 
-/// <summary>Fast mode's background fsync: batches files renamed in the last interval, syncs them, and drains on stop.</summary>
+/// <summary>Fast mode's background sync: batches files renamed in the last interval, syncs them (one <c>syncfs</c>), and drains on stop.</summary>
 public sealed class BackgroundFlusher(FileSyncQueue queue, IOptions<FileStoreOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

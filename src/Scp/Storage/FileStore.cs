@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace EdgeCancer.Scp.Storage;
 
@@ -99,8 +100,8 @@ public sealed class FileStore
         if (created) Directory.CreateDirectory(folder);
         // A random suffix lets two associations write the same SOP Instance UID at once; the last commit wins.
         var partPath = $"{finalPath}.{Guid.NewGuid():N}{PartSuffix}";
-        var stream = new FileStream(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.None,
-            _options.WriteBufferSize, FileOptions.Asynchronous);
+        var stream = new StagingStream(File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None),
+            _options.WriteBufferSize, HeaderPrefixBytes);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, finalPath, relative, created), FileStoreError.None, null);
     }
 
@@ -119,12 +120,25 @@ public sealed class FileStore
                 $"Out of resources: {space.AvailableBytes / (1024 * 1024)} MiB free, below the {space.WatermarkBytes / (1024 * 1024)} MiB watermark");
         }
         var incoming = Path.Combine(Root, IncomingFolder);
-        Directory.CreateDirectory(incoming);
         var partPath = Path.Combine(incoming, Guid.NewGuid().ToString("N") + PartSuffix);
-        var stream = new FileStream(partPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read,
-            _options.WriteBufferSize, FileOptions.Asynchronous);
+        SafeFileHandle handle;
+        // Read-write: the ingest journal copies the staged bytes through this handle instead of reopening the file.
+        // The folder is created when missing, not checked before every instance (a mkdir and a stat per image).
+        try { handle = File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read); }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(incoming);
+            handle = File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        }
+        var stream = new StagingStream(handle, _options.WriteBufferSize, HeaderPrefixBytes);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, "", "", false), FileStoreError.None, null);
     }
+
+    /// <summary>
+    /// Bytes at the start of every staged file kept in memory, so that its header is parsed without rereading the
+    /// file (a CT or MR header is a few KB; a larger one is read from the file).
+    /// </summary>
+    internal const int HeaderPrefixBytes = 64 * 1024;
 
     /// <summary>Folder (under the root) for instances still being received.</summary>
     public const string IncomingFolder = ".incoming";

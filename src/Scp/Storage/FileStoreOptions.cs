@@ -23,8 +23,11 @@ public sealed class FileStoreOptions
     /// <summary>How long the background flusher waits to batch files in fast mode.</summary>
     public TimeSpan FastModeFlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Buffer size of the stream handed to writers.</summary>
-    public int WriteBufferSize { get; set; } = 128 * 1024;
+    /// <summary>
+    /// Buffer of the stream handed to writers (pooled, one per instance being written): bytes reach the file in
+    /// writes of this size. 512 KiB holds a 512×512 CT slice, so such an instance is written with one or two calls.
+    /// </summary>
+    public int WriteBufferSize { get; set; } = 512 * 1024;
 
     /// <summary>
     /// Durable mode through the ingest journal (when <see cref="FastMode"/> is off): each instance is appended to a

@@ -9,13 +9,13 @@ namespace EdgeCancer.Scp.Storage;
 public sealed class PendingFile : IAsyncDisposable
 {
     private readonly FileStore _store;
-    private readonly FileStream _stream;
+    private readonly StagingStream _stream;
     private readonly string _partPath;
     private bool _createdFolder;
     private bool _synced;
     private bool _closed;
 
-    internal PendingFile(FileStore store, FileStream stream, string partPath, string finalPath, string relativePath, bool createdFolder)
+    internal PendingFile(FileStore store, StagingStream stream, string partPath, string finalPath, string relativePath, bool createdFolder)
     {
         _store = store;
         _stream = stream;
@@ -33,6 +33,15 @@ public sealed class PendingFile : IAsyncDisposable
 
     /// <summary>Final absolute path.</summary>
     public string FullPath { get; private set; }
+
+    /// <summary>The first bytes written (the Part 10 header, in practice), kept in memory until commit; see <see cref="StagingStream"/>.</summary>
+    internal ReadOnlySpan<byte> Prefix => _stream.Prefix;
+
+    /// <summary>True when <see cref="Prefix"/> holds the whole file.</summary>
+    internal bool PrefixIsWholeFile => _stream.PrefixIsWholeFile;
+
+    /// <summary>The open handle of the <c>.part</c> (readable for a staged file), after <see cref="FlushToDiskAsync"/> holds every byte.</summary>
+    internal Microsoft.Win32.SafeHandles.SafeFileHandle Handle => _stream.Handle;
 
     /// <summary>Bytes written so far.</summary>
     public long Length => _stream.Length;
@@ -58,10 +67,11 @@ public sealed class PendingFile : IAsyncDisposable
     public async ValueTask FlushToDiskAsync(CancellationToken ct, bool force = false)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
-        await _stream.FlushAsync(ct).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        _stream.Flush();
         if (!_synced && (_store.SyncsEachFile || force))
         {
-            await Task.Run(() => _stream.Flush(flushToDisk: true), ct).ConfigureAwait(false);
+            await Task.Run(_stream.FlushToDisk, ct).ConfigureAwait(false);
             _synced = true;
         }
     }
@@ -100,11 +110,17 @@ public sealed class PendingFile : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_closed)
+        try
         {
-            _closed = true;
-            await _stream.DisposeAsync().ConfigureAwait(false);
+            if (!_closed)
+            {
+                _closed = true;
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
         }
-        if (!IsCommitted) _store.DeletePart(_partPath);
+        finally
+        {
+            if (!IsCommitted) _store.DeletePart(_partPath);
+        }
     }
 }

@@ -125,9 +125,18 @@ public sealed class WriteAheadJournal : IAsyncDisposable
     /// </summary>
     public async Task<JournalTicket> AppendAsync(string partFile, long length, CancellationToken ct)
     {
+        using var source = File.OpenHandle(partFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return await AppendAsync(source, length, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="AppendAsync(string, long, CancellationToken)"/>, from an open, readable handle of the staged file
+    /// (the C-STORE path: no reopen per instance). The handle stays open; the bytes are read with <c>pread</c>.
+    /// </summary>
+    public async Task<JournalTicket> AppendAsync(SafeFileHandle source, long length, CancellationToken ct)
+    {
         long recordLength = HeaderSize + length;
         if (length > MaxPayloadBytes) throw new ArgumentOutOfRangeException(nameof(length), $"{length} bytes is more than the journal's record limit ({MaxPayloadBytes})");
-        using var source = File.OpenHandle(partFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         JournalTicket ticket;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _recovered.Task.WaitAsync(ct).ConfigureAwait(false);

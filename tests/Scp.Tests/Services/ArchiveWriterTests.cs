@@ -73,4 +73,40 @@ public sealed class ArchiveWriterTests(IndexDialect dialect)
         Assert.That(outcome.Status, Is.EqualTo(DicomStatus.OutOfResources));
         Assert.That(Directory.GetFiles(_root, "*", SearchOption.AllDirectories), Is.Empty);
     }
+
+    [Test]
+    public async Task Stores_an_instance_whose_header_runs_past_the_in_memory_prefix_and_one_whose_pixel_data_follows_a_short_header()
+    {
+        await using var t = await TestIndex.CreateAsync(dialect);
+        var store = new FileStore(Options.Create(new FileStoreOptions { Root = _root, FreeSpaceWatermarkBytes = 0, WriteBufferSize = 4096 }), NullLogger<FileStore>.Instance);
+        var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
+
+        // A 100 KB private OB value before Pixel Data: the header is longer than the 64 KB kept in memory, so it is
+        // read from the staged file; the attributes after the large value must still be indexed.
+        var big = Sr("1.2.3", "1.2.3.4", "1.2.3.4.6");
+        big.AddOrUpdate(new DicomTag(0x0009, 0x0010), DicomVR.LO, "EDGECANCER TEST");
+        var blob = new byte[100_000];
+        for (int i = 0; i < blob.Length; i++) blob[i] = (byte)(i * 7);
+        big.AddOrUpdateBytes(new DicomTag(0x0009, 0x1010), DicomVR.OB, blob);
+        big.AddOrUpdate(DicomTags.SeriesDescription, DicomVR.LO, "after the blob");
+        var (o1, _, p1) = await writer.StoreAsync(new DicomFile(big));
+        Assert.That(o1.Status, Is.EqualTo(DicomStatus.Success), o1.ErrorComment);
+        var reread = DicomFile.Open(store.GetFullPath(p1!));
+        Assert.That(File.ReadAllBytes(store.GetFullPath(p1!)).AsSpan().IndexOf(blob), Is.GreaterThan(132), "the blob's bytes are in the stored file");
+        Assert.That(reread.Dataset.GetString(DicomTags.SeriesDescription), Is.EqualTo("after the blob"));
+
+        // A short header followed by 200 KB of Pixel Data (written through a 4 KB buffer): parsed from the prefix.
+        var image = Sr("1.2.3", "1.2.3.5", "1.2.3.5.1");
+        image.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7");
+        image.AddOrUpdate(DicomTags.Modality, DicomVR.CS, "OT");
+        var pixels = new byte[200_000];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i % 251);
+        image.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OB, pixels);
+        var (o2, _, p2) = await writer.StoreAsync(new DicomFile(image));
+        Assert.That(o2.Status, Is.EqualTo(DicomStatus.Success), o2.ErrorComment);
+        var indexed = await t.Index.FindInstanceAsync("1.2.3.5.1", CancellationToken.None);
+        Assert.That(indexed!.FilePath, Is.EqualTo(p2));
+        var stored = File.ReadAllBytes(store.GetFullPath(p2!));
+        Assert.That(stored.AsSpan(stored.Length - pixels.Length).SequenceEqual(pixels), Is.True, "Pixel Data is the last value, byte for byte");
+    }
 }

@@ -1,0 +1,61 @@
+using EdgeCancer.Scp.Storage;
+
+namespace EdgeCancer.Scp.Tests.Archive;
+
+[Category("Archive")]
+public sealed class StagingStreamTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("ec-staging").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    [Test]
+    public async Task Writes_every_byte_in_order_and_keeps_the_first_bytes_in_memory()
+    {
+        var path = Path.Combine(_dir, "a.part");
+        var data = new byte[300_000];
+        new Random(5).NextBytes(data);
+        var stream = new StagingStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write), bufferSize: 8192, prefixCapacity: 1000);
+        // Writes smaller than, equal to and larger than the buffer, as PDVs of any size arrive.
+        int[] sizes = [100, 8192, 7, 50_000, 1, 8000, 120_000];
+        int at = 0, k = 0;
+        while (at < data.Length)
+        {
+            int n = Math.Min(sizes[k++ % sizes.Length], data.Length - at);
+            await stream.WriteAsync(data.AsMemory(at, n));
+            at += n;
+            Assert.That(stream.Length, Is.EqualTo(at));
+        }
+        Assert.That(stream.Prefix.ToArray(), Is.EqualTo(data[..1000]));
+        Assert.That(stream.PrefixIsWholeFile, Is.False);
+        stream.Flush();
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(data.Length), "Flush writes the buffered tail");
+        await stream.DisposeAsync();
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(data));
+    }
+
+    [Test]
+    public void Disposing_discards_unflushed_bytes_instead_of_writing_them()
+    {
+        var path = Path.Combine(_dir, "c.part");
+        var stream = new StagingStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write), bufferSize: 4096, prefixCapacity: 16);
+        stream.Write(new byte[3000]);
+        stream.Write(new byte[2000]); // the buffer filled and written (4096 bytes), 904 bytes left in it
+        stream.Dispose();
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(4096));
+    }
+
+    [Test]
+    public void A_file_shorter_than_the_prefix_is_wholly_in_memory()
+    {
+        var path = Path.Combine(_dir, "b.part");
+        using var stream = new StagingStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write), bufferSize: 4096, prefixCapacity: 65536);
+        stream.Write("DICM and a little more"u8);
+        Assert.That(stream.PrefixIsWholeFile, Is.True);
+        Assert.That(stream.Prefix.ToArray(), Is.EqualTo("DICM and a little more"u8.ToArray()));
+    }
+}
