@@ -343,7 +343,7 @@ public sealed partial class ViewerBrowserTests
         await Expect(page.GetByTestId("audit-row").First).ToBeVisibleAsync();
         await Steps.ShotAsync(page, "admin created user");
         await page.GetByTestId("sign-out").ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login");
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
 
         await BrowserNode.SignInAsync(page, "newdoc", otp);
         await Expect(page.GetByTestId("password-form")).ToBeVisibleAsync();
@@ -355,7 +355,7 @@ public sealed partial class ViewerBrowserTests
         await Expect(page.GetByTestId("worklist")).ToBeVisibleAsync();
         await Steps.ShotAsync(page, "worklist after change");
         await page.GetByTestId("sign-out").ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login");
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         await page.GotoAsync("/");
         Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/login"));
     }
