@@ -110,9 +110,18 @@ public sealed class BrowserNode : IAsyncDisposable
         await page.GetByTestId("login-name").FillAsync(user);
         await page.GetByTestId("login-password").FillAsync(password);
         await page.GetByTestId("login-submit").ClickAsync();
-        // The shell is in once its DOM is; on the loaded 2-core test machine the full load event can take > 20 s.
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        await ExpectPathAsync(page, "/");
     }
+
+    /// <summary>
+    /// Waits until the page's URL has the path <paramref name="path"/>. A polling assertion rather than
+    /// <c>WaitForURLAsync</c>: that one waits for a navigation event, and on the loaded test machine the navigation
+    /// (request, response, DOMContentLoaded, all in the page timeline) sometimes completed without the wait ever
+    /// resolving.
+    /// </summary>
+    public static Task ExpectPathAsync(IPage page, string path) =>
+        Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^https?://[^/]+" + System.Text.RegularExpressions.Regex.Escape(path) + "([?#].*)?$"),
+            new PageAssertionsToHaveURLOptions { Timeout = 60_000 });
 
     public async ValueTask DisposeAsync()
     {
@@ -145,4 +154,39 @@ public static class Steps
     }
 
     private static string San(string s) => string.Concat(s.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '_'));
+}
+
+/// <summary>
+/// A timeline of a page's requests, responses, console messages and navigations, for failure messages: when a step
+/// times out, the test says which request was still open and what the page last logged.
+/// </summary>
+public sealed class PageTimeline
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    public PageTimeline(IPage page)
+    {
+        page.Request += (_, r) => Add($"-> {r.Method} {r.Url}");
+        page.RequestFinished += (_, r) => Add($"<- {r.Method} {r.Url}");
+        page.RequestFailed += (_, r) => Add($"!! {r.Method} {r.Url} {r.Failure}");
+        page.Response += (_, r) => Add($"<= {r.Status} {r.Url}");
+        page.Console += (_, m) => Add($"console.{m.Type}: {m.Text}");
+        page.PageError += (_, e) => Add($"page error: {e}");
+        page.FrameNavigated += (_, f) => { if (f.ParentFrame is null) Add($"navigated {f.Url}"); };
+        page.DOMContentLoaded += (_, _) => Add("DOMContentLoaded");
+    }
+
+    private void Add(string s) => _events.Enqueue($"{_clock.ElapsedMilliseconds,7} ms {s}");
+
+    /// <summary>Runs <paramref name="step"/>; on failure rethrows with the last events of the page.</summary>
+    public async Task StepAsync(string what, Func<Task> step)
+    {
+        Add($"step: {what}");
+        try { await step(); }
+        catch (Exception e) when (e is TimeoutException or PlaywrightException or AssertionException)
+        {
+            throw new AssertionException($"{what} failed: {e.Message}\nPage timeline (last 60 events):\n{string.Join("\n", _events.TakeLast(60))}", e);
+        }
+    }
 }

@@ -333,6 +333,7 @@ public sealed partial class ViewerBrowserTests
     {
         var (context, page) = await SignedInAsync("admin2");
         await using var _ = context;
+        var timeline = new PageTimeline(page);
         await page.GotoAsync("/#/admin");
         await page.GetByTestId("user-name").FillAsync("newdoc");
         await page.GetByTestId("user-display-name").FillAsync("New Doctor");
@@ -342,8 +343,11 @@ public sealed partial class ViewerBrowserTests
         Assert.That(otp, Has.Length.GreaterThanOrEqualTo(8));
         await Expect(page.GetByTestId("audit-row").First).ToBeVisibleAsync();
         await Steps.ShotAsync(page, "admin created user");
-        await page.GetByTestId("sign-out").ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        await timeline.StepAsync("sign out", async () =>
+        {
+            await page.GetByTestId("sign-out").ClickAsync();
+            await BrowserNode.ExpectPathAsync(page, "/login");
+        });
 
         await BrowserNode.SignInAsync(page, "newdoc", otp);
         await Expect(page.GetByTestId("password-form")).ToBeVisibleAsync();
@@ -354,8 +358,11 @@ public sealed partial class ViewerBrowserTests
         await page.GetByTestId("password-submit").ClickAsync();
         await Expect(page.GetByTestId("worklist")).ToBeVisibleAsync();
         await Steps.ShotAsync(page, "worklist after change");
-        await page.GetByTestId("sign-out").ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        await timeline.StepAsync("sign out", async () =>
+        {
+            await page.GetByTestId("sign-out").ClickAsync();
+            await BrowserNode.ExpectPathAsync(page, "/login");
+        });
         await page.GotoAsync("/");
         Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/login"));
     }
