@@ -269,6 +269,69 @@ public class LiveTests(IndexDialect dialect)
     }
 
     [Test]
+    public async Task Rejected_association_and_a_non_DICOM_connection_are_listed_with_the_peer_and_the_reason()
+    {
+        const string echoscu = "/usr/bin/echoscu";
+        if (!File.Exists(echoscu)) Assert.Fail("echoscu is missing; install the Debian package dcmtk.");
+        var node = new DicomNodeService(Options.Create(new DicomNodeOptions { AETitle = "EDGEVIEW", Port = 0, BindAddress = "127.0.0.1" }),
+            _host.Store, _host.Index, _host.App.Services.GetRequiredService<ArchiveServiceOptions>(), NullLoggerFactory.Instance);
+        using var stop = new CancellationTokenSource();
+        await node.StartAsync(stop.Token);
+        try
+        {
+            var endpoint = await node.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+            using var p = Process.Start(new ProcessStartInfo(echoscu, ["-aet", "INTRUDER", "-aec", "NOTUS", "127.0.0.1", endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+                { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.That(p.ExitCode, Is.Not.Zero, "echoscu to the wrong called AE fails: " + output);
+            Assert.That(output, Does.Contain("Called AE Title Not Recognized").IgnoreCase, "DCMTK names the reject reason");
+
+            // An HTTP request on the DICOM port: aborted, and listed as a connection without an association request.
+            using (var tcp = new System.Net.Sockets.TcpClient())
+            {
+                await tcp.ConnectAsync(endpoint.Address, endpoint.Port);
+                var stream = tcp.GetStream();
+                await stream.WriteAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+                var buffer = new byte[64];
+                while (await stream.ReadAsync(buffer) > 0) { }
+            }
+
+            using var tech = await _host.SignedInAsync("tech");
+            JsonElement rejected = default, garbage = default;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(10) && (rejected.ValueKind != JsonValueKind.Object || garbage.ValueKind != JsonValueKind.Object))
+            {
+                var list = await tech.GetFromJsonAsync<JsonElement>("/api/associations");
+                foreach (var row in list.EnumerateArray())
+                {
+                    if (row.GetProperty("callingAe").GetString() == "INTRUDER") rejected = row;
+                    if (row.GetProperty("outcome").GetString() == "no association request") garbage = row;
+                }
+                await Task.Delay(50);
+            }
+            Assert.That(rejected.ValueKind, Is.EqualTo(JsonValueKind.Object), "the rejected association was recorded");
+            Assert.That(garbage.ValueKind, Is.EqualTo(JsonValueKind.Object), "the HTTP request on the DICOM port was recorded");
+            Assert.Multiple(() =>
+            {
+                Assert.That(rejected.GetProperty("calledAe").GetString(), Is.EqualTo("NOTUS"));
+                Assert.That(rejected.GetProperty("outcome").GetString(), Is.EqualTo("rejected"));
+                Assert.That(rejected.GetProperty("detail").GetString(), Does.Contain("called-AE-title-not-recognized"));
+                Assert.That(rejected.GetProperty("peerAddress").GetString(), Does.StartWith("127.0.0.1:"));
+                Assert.That(rejected.GetProperty("instancesStored").GetInt64(), Is.Zero);
+                Assert.That(garbage.GetProperty("peerAddress").GetString(), Does.StartWith("127.0.0.1:"));
+                Assert.That(garbage.GetProperty("detail").GetString(), Is.Not.Empty);
+            });
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await node.StopAsync(CancellationToken.None);
+            node.Dispose();
+        }
+    }
+
+    [Test]
     public async Task Queue_counts_pending_in_progress_failed_and_recently_done_inference_work()
     {
         await using var host = await ViewerTestHost.StartAsync(dialect);

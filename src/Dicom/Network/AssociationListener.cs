@@ -15,6 +15,7 @@ public sealed class AssociationListener : IAsyncDisposable
     private readonly Func<Association, CancellationToken, Task> _handler;
     private readonly AssociationOptions _options;
     private readonly Action<Exception>? _onError;
+    private readonly Func<AssociationOutcome, EndPoint?, ValueTask>? _onRefused;
     private readonly ConcurrentDictionary<int, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _nextId;
@@ -26,9 +27,15 @@ public sealed class AssociationListener : IAsyncDisposable
     /// <param name="handler">Serves an established association; when it returns, an association still open is aborted.</param>
     /// <param name="options">Timeouts and limits for every association.</param>
     /// <param name="onError">Told about exceptions a connection ended with (handler bugs, I/O errors); the listener goes on serving.</param>
-    public AssociationListener(IPEndPoint endPoint, Func<AssociateRequestPdu, int, AssociationDecision> decide, Func<Association, CancellationToken, Task> handler, AssociationOptions? options = null, Action<Exception>? onError = null)
+    /// <param name="onRefused">
+    /// Told about every connection that did not become an association (rejected, aborted, timed out, not DICOM), with
+    /// the peer's address, so the node can keep a record of refused callers.
+    /// </param>
+    public AssociationListener(IPEndPoint endPoint, Func<AssociateRequestPdu, int, AssociationDecision> decide, Func<Association, CancellationToken, Task> handler, AssociationOptions? options = null, Action<Exception>? onError = null,
+        Func<AssociationOutcome, EndPoint?, ValueTask>? onRefused = null)
     {
         _onError = onError;
+        _onRefused = onRefused;
         _decide = decide ?? throw new ArgumentNullException(nameof(decide));
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _options = options ?? new AssociationOptions();
@@ -79,6 +86,7 @@ public sealed class AssociationListener : IAsyncDisposable
         int others = Interlocked.Increment(ref _open) - 1;
         try
         {
+            var peer = client.RemoteEndPoint;
             var outcome = await Association.AcceptAsync(new NetworkStream(client, ownsSocket: true), rq => _decide(rq, others), _options, cancellationToken).ConfigureAwait(false);
             if (outcome.Association is { } association)
             {
@@ -86,6 +94,10 @@ public sealed class AssociationListener : IAsyncDisposable
                 {
                     await _handler(association, cancellationToken).ConfigureAwait(false);
                 }
+            }
+            else if (_onRefused is not null)
+            {
+                await _onRefused(outcome, peer).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -33,27 +33,53 @@ public sealed class AssociationRecorder(SqlArchiveIndex index, ILogger<Associati
         return session;
     }
 
+    /// <summary>
+    /// Records a connection that did not become an association: rejected (with the reject's reason), aborted during
+    /// negotiation, timed out (ARTIM) or not DICOM at all. Security officers read these rows to see who knocked.
+    /// </summary>
+    public async ValueTask RecordRefusedAsync(AssociationOutcome outcome, EndPoint? peer)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        string text = outcome switch
+        {
+            { Request: null } => "no association request",
+            { Reject: not null } => "rejected",
+            { Abort: not null } => "aborted during negotiation",
+            _ => "not established",
+        };
+        string detail = outcome.Failure ?? text;
+        string? address = peer?.ToString();
+        AssociationLog.Refused(logger, outcome.Request?.CallingAETitle, outcome.Request?.CalledAETitle, address, detail);
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await InsertAsync(outcome.Request?.CallingAETitle, outcome.Request?.CalledAETitle, address, now, now, 0, 0, 0, text, detail).ConfigureAwait(false);
+    }
+
     private async ValueTask WriteAsync(Session s, DimseChannel channel)
+    {
+        var rq = channel.Association.Request;
+        var outcome = channel.Outcome;
+        string text = outcome?.Kind switch
+        {
+            AssociationReceiveKind.Released => "released",
+            AssociationReceiveKind.Aborted => outcome.Value.AbortedLocally ? "aborted by node" : "aborted by peer",
+            AssociationReceiveKind.Closed => "connection closed",
+            null => "ended at node stop",
+            _ => outcome.Value.Kind.ToString().ToLowerInvariant(),
+        };
+        string? peer = channel.Association.RemoteEndPoint switch
+        {
+            IPEndPoint ip => ip.ToString(),
+            { } other => other.ToString(),
+            null => null,
+        };
+        await InsertAsync(rq.CallingAETitle, rq.CalledAETitle, peer, s.StartedAt, _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            s.Stored, s.Refused, s.Requests, text, outcome?.Detail).ConfigureAwait(false);
+    }
+
+    private async ValueTask InsertAsync(string? calling, string? called, string? peer, long started, long now, int stored, int refused, int requests, string text, string? detail)
     {
         try
         {
-            var rq = channel.Association.Request;
-            var outcome = channel.Outcome;
-            string text = outcome?.Kind switch
-            {
-                AssociationReceiveKind.Released => "released",
-                AssociationReceiveKind.Aborted => outcome.Value.AbortedLocally ? "aborted by node" : "aborted by peer",
-                AssociationReceiveKind.Closed => "connection closed",
-                null => "ended at node stop",
-                _ => outcome.Value.Kind.ToString().ToLowerInvariant(),
-            };
-            string? peer = channel.Association.RemoteEndPoint switch
-            {
-                IPEndPoint ip => ip.ToString(),
-                { } other => other.ToString(),
-                null => null,
-            };
-            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             long cutoff = now - (long)Retention.TotalMilliseconds;
             await index.ExecuteWriteAsync(async c =>
             {
@@ -62,11 +88,7 @@ public sealed class AssociationRecorder(SqlArchiveIndex index, ILogger<Associati
                     INSERT INTO association_log (calling_ae, called_ae, peer_address, started_at, ended_at, instances_stored, instances_refused, requests, outcome, detail)
                     VALUES (@calling, @called, @peer, @started, @now, @stored, @refused, @requests, @text, @detail)
                     """,
-                    new
-                    {
-                        calling = rq.CallingAETitle, called = rq.CalledAETitle, peer, started = s.StartedAt, now,
-                        stored = s.Stored, refused = s.Refused, requests = s.Requests, text, detail = outcome?.Detail,
-                    })).ConfigureAwait(false);
+                    new { calling = calling ?? "", called = called ?? "", peer, started, now, stored, refused, requests, text, detail })).ConfigureAwait(false);
                 return await c.ExecuteAsync(new CommandDefinition(
                     "DELETE FROM association_log WHERE started_at < @cutoff OR id <= (SELECT MAX(id) FROM association_log) - @max",
                     new { cutoff, max = MaxRows })).ConfigureAwait(false);
@@ -144,4 +166,7 @@ internal static partial class AssociationLog
 {
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Association not recorded in the association log: {Reason}")]
     public static partial void NotRecorded(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Association refused: calling AE {CallingAE}, called AE {CalledAE}, from {Peer}: {Reason}")]
+    public static partial void Refused(ILogger logger, string? callingAE, string? calledAE, string? peer, string reason);
 }

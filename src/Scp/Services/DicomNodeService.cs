@@ -66,7 +66,8 @@ public sealed class DicomNodeService(
                     : dispatcher;
             }),
             associationOptions,
-            ex => NodeLog.ConnectionFailed(_logger, ex.Message));
+            ex => NodeLog.ConnectionFailed(_logger, ex.Message),
+            associations.RecordRefusedAsync);
         server.Start();
         NodeLog.Listening(_logger, o.AETitle, server.LocalEndPoint.ToString(), o.MustKnowCallingAE);
         _bound.TrySetResult(server.LocalEndPoint);

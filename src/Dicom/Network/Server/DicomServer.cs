@@ -15,7 +15,14 @@ public sealed class DicomServer : IAsyncDisposable
     private Task? _run;
 
     /// <summary>Creates a server; call <see cref="Start"/> to accept connections.</summary>
-    public DicomServer(IPEndPoint endPoint, Func<AssociationPolicy> policy, Func<IDimseRequestHandler> handlerFactory, AssociationOptions? options = null, Action<Exception>? onError = null)
+    /// <param name="endPoint">Where to listen.</param>
+    /// <param name="policy">The association policy, asked afresh for each request.</param>
+    /// <param name="handlerFactory">Makes the DIMSE handler of each established association.</param>
+    /// <param name="options">Timeouts and limits.</param>
+    /// <param name="onError">Told about exceptions a connection ended with.</param>
+    /// <param name="onRefused">Told about each connection that did not become an association, with the peer's address.</param>
+    public DicomServer(IPEndPoint endPoint, Func<AssociationPolicy> policy, Func<IDimseRequestHandler> handlerFactory, AssociationOptions? options = null, Action<Exception>? onError = null,
+        Func<AssociationOutcome, EndPoint?, ValueTask>? onRefused = null)
     {
         _listener = new AssociationListener(
             endPoint,
@@ -34,7 +41,8 @@ public sealed class DicomServer : IAsyncDisposable
                 if (handler is IAssociationLifetimeHandler lifetime) await lifetime.AssociationEndedAsync(channel).ConfigureAwait(false);
             },
             options,
-            onError);
+            onError,
+            onRefused);
     }
 
     /// <summary>The bound endpoint (port 0 resolves to the actual port).</summary>
