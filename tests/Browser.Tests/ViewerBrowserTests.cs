@@ -112,6 +112,9 @@ public sealed partial class ViewerBrowserTests
         await using var _ = context;
         await OpenStudyAsync(page);
         await Expect(page.GetByTestId("overlay-slice")).ToContainTextAsync($"Slice 1/{_slices}");
+        // A doctor may export the study (the server allows every role and audits it), so the page offers it.
+        await Expect(page.GetByTestId("export-study")).ToBeVisibleAsync();
+        Assert.That(await page.GetByTestId("export-study").GetAttributeAsync("href"), Is.EqualTo($"/api/studies/{_study}/export"));
         await Steps.ShotAsync(page, "study opened");
         var first = await page.EvaluateAsync<string>("() => window.__ecViewer.drawnUid");
         var before = await CanvasHashAsync(page);

@@ -126,7 +126,6 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     return list;
   });
   const isDoctor = me.role === 'doctor';
-  const canExport = me.role === 'technologist' || me.role === 'admin';
   let disposed = false;
 
   // ---------- state ----------
@@ -805,7 +804,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   updateSeriesOverlay();
   strip.addEventListener('click', () => setTimeout(updateSeriesOverlay, 0));
   loadThumbnails();
-  if (canExport) exists('/api/studies/-/export').then(ok => { exportLink.hidden = !ok; });
+  exists('/api/studies/-/export').then(ok => { exportLink.hidden = !ok; });
   canvas.focus();
 
   return {
