@@ -449,6 +449,34 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         }, ct);
     }
 
+    /// <summary>
+    /// Returns to pending, at once, every claimed item whose claim <paramref name="isOrphaned"/> says outlived its
+    /// claimer (e.g. <see cref="WorkerIds.OrphanedOnThisMachine"/> at start after a crash), instead of waiting for
+    /// <see cref="IndexOptions.WorkLeaseTimeout"/>. The attempt the dead claim counted stays counted. Returns how many.
+    /// </summary>
+    public async Task<int> ReleaseOrphanedClaimsAsync(Func<string, DateTimeOffset, bool> isOrphaned, CancellationToken ct)
+    {
+        List<(string ClaimedBy, long ClaimedAt)> claims;
+        await using (var connection = await OpenAsync(ct).ConfigureAwait(false))
+        {
+            claims = (await connection.QueryAsync<(string, long)>(new CommandDefinition(
+                "SELECT claimed_by, MAX(claimed_at) FROM work_queue WHERE state = 'claimed' AND claimed_by IS NOT NULL GROUP BY claimed_by",
+                cancellationToken: ct)).ConfigureAwait(false)).ToList();
+        }
+        var orphaned = claims.Where(c => isOrphaned(c.ClaimedBy, DateTimeOffset.FromUnixTimeMilliseconds(c.ClaimedAt))).Select(c => c.ClaimedBy).ToList();
+        if (orphaned.Count == 0) return 0;
+        var now = NowMs();
+        return await WriteAsync(async connection =>
+        {
+            int released = 0;
+            foreach (var worker in orphaned)
+                released += await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE work_queue SET state = 'pending', claimed_by = NULL, available_at = @now WHERE state = 'claimed' AND claimed_by = @worker",
+                    new { now, worker }, cancellationToken: ct)).ConfigureAwait(false);
+            return released;
+        }, ct).ConfigureAwait(false);
+    }
+
     public Task<bool> CompleteAsync(long id, string workerId, CancellationToken ct) =>
         WriteAsync(async connection => await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE work_queue SET state = 'done' WHERE id = @id AND claimed_by = @worker AND state = 'claimed'",
