@@ -190,9 +190,10 @@ public sealed class InferenceRestartTests
         var data = Directory.CreateTempSubdirectory("ec-inference-restart-").FullName;
         try
         {
-            // First life: one worker, so the 300 images are still being analysed when storescu has sent them all.
+            // First life: one worker, so the 300 images are still being analysed when storescu has sent them all; a long
+            // quiet period, so that a pause of storescu on the loaded machine cannot bring an early summary.
             long atKill;
-            using (var node = await StartNodeAsync(data, ("EDGECANCER_Inference__Workers", "1")))
+            using (var node = await StartNodeAsync(data, ("EDGECANCER_Inference__Workers", "1"), ("EDGECANCER_Inference__QuietPeriodSeconds", "60")))
             {
                 TestContext.Out.WriteLine($"first node listening after {total.Elapsed.TotalSeconds:0.0} s");
                 var sent = await Peers.RunAsync("storescu", ["-aec", ArchiveNode.AETitle, "+sd", "+r", "+sp", "*.dcm", "127.0.0.1", node.Port.ToString(CultureInfo.InvariantCulture), folder], TimeSpan.FromSeconds(240));
