@@ -39,7 +39,7 @@ public sealed class HeatmapWorker(
     IOptions<InferenceOptions> options,
     ILogger<HeatmapWorker> logger) : BackgroundService
 {
-    private readonly string _workerId = $"heatmap/{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly string _workerId = WorkerIds.New("heatmap");
     private readonly CtImageDecoder _decoder = new();
 
     /// <inheritdoc />

@@ -45,7 +45,7 @@ public sealed class InferenceWorker(
     /// <summary>Prefix of forwarding work item kinds (<c>forward:AETITLE</c>).</summary>
     public const string ForwardKindPrefix = "forward:";
 
-    private readonly string _workerId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly string _workerId = WorkerIds.New();
     private readonly PipelineActivity _activity = activity ?? new PipelineActivity();
     private readonly InferenceStageStats _stats = stats ?? new InferenceStageStats();
 
@@ -57,6 +57,14 @@ public sealed class InferenceWorker(
     {
         var o = options.Value;
         if (!o.Enabled) return;
+        // Work a killed process of this machine had claimed is taken back now, not after the lease: otherwise its
+        // images wait (and their series' summaries with them) for Index:WorkLeaseTimeout after a restart.
+        try
+        {
+            int released = await index.ReleaseOrphanedClaimsAsync(WorkerIds.OrphanedOnThisMachine(), stoppingToken).ConfigureAwait(false);
+            if (released > 0) WorkerLog.ReleasedOrphans(logger, released);
+        }
+        catch (OperationCanceledException) { return; }
         await RunAsync(o.Workers, stoppingToken).ConfigureAwait(false);
     }
 
@@ -244,4 +252,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Heatmap of {SopInstanceUid} failed")]
     public static partial void HeatmapFailed(ILogger logger, Exception exception, string sopInstanceUid);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Information, Message = "Took back {Count} work item(s) claimed by a process of this machine that is gone")]
+    public static partial void ReleasedOrphans(ILogger logger, int count);
 }

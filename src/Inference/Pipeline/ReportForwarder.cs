@@ -20,7 +20,7 @@ public sealed class ReportForwarder(
     IOptions<InferenceOptions> options,
     ILogger<ReportForwarder> logger) : BackgroundService
 {
-    private readonly string _workerId = $"fwd/{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly string _workerId = WorkerIds.New("fwd");
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

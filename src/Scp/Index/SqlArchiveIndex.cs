@@ -106,9 +106,10 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     }
 
     /// <summary>
-    /// Makes every committed transaction durable: on SQLite an fsync of the WAL and database files (commits under
-    /// <c>synchronous=NORMAL</c> are not synced), on PostgreSQL a synchronously committed transaction, whose WAL flush
-    /// covers every earlier asynchronous commit. The ingest journal's checkpoint calls it.
+    /// Makes every committed transaction durable: on SQLite a commit under <c>synchronous=FULL</c>, whose fsync of
+    /// the WAL covers the earlier commits under <c>synchronous=NORMAL</c> (which are not synced; NORMAL syncs the
+    /// database file after each checkpoint, so OFF is not enough), on PostgreSQL a synchronously committed
+    /// transaction, whose WAL flush covers every earlier asynchronous commit. The ingest journal's checkpoint calls it.
     /// </summary>
     public async Task SyncAsync(CancellationToken ct)
     {
@@ -121,17 +122,25 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return;
         }
-        var source = new SqliteConnectionStringBuilder(_sqliteConnectionString).DataSource;
-        if (string.IsNullOrEmpty(source) || source == ":memory:") return;
-        var db = Path.GetFullPath(source);
-        await Task.Run(() =>
+        // A commit under synchronous=FULL fsyncs the WAL file, which makes every frame in it durable, including those
+        // of earlier NORMAL commits; their checkpoints into the database file are synced under NORMAL already. The
+        // header write (user_version set to itself) gives the commit a frame to write. Files are not opened directly:
+        // closing any descriptor of a file drops all of this process's POSIX locks on it, and a SQLite connection in
+        // another process (sqlite3, a reader) would then think it was the last one and delete the WAL under us.
+        await WriteAsync(async connection =>
         {
-            foreach (var file in new[] { db + "-wal", db })
+            await connection.ExecuteAsync(new CommandDefinition("PRAGMA synchronous=FULL;", cancellationToken: ct)).ConfigureAwait(false);
+            try
             {
-                if (!File.Exists(file)) continue;
-                using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-                RandomAccess.FlushToDisk(handle);
+                var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA user_version;", cancellationToken: ct)).ConfigureAwait(false);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "PRAGMA user_version = " + version.ToString(CultureInfo.InvariantCulture) + ";", cancellationToken: ct)).ConfigureAwait(false);
             }
+            finally
+            {
+                await connection.ExecuteAsync($"PRAGMA synchronous={SynchronousMode()};").ConfigureAwait(false);
+            }
+            return true;
         }, ct).ConfigureAwait(false);
     }
 
@@ -438,6 +447,34 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return rows.Select(r => r.ToItem()).OrderBy(w => w.Id).ToList();
         }, ct);
+    }
+
+    /// <summary>
+    /// Returns to pending, at once, every claimed item whose claim <paramref name="isOrphaned"/> says outlived its
+    /// claimer (e.g. <see cref="WorkerIds.OrphanedOnThisMachine"/> at start after a crash), instead of waiting for
+    /// <see cref="IndexOptions.WorkLeaseTimeout"/>. The attempt the dead claim counted stays counted. Returns how many.
+    /// </summary>
+    public async Task<int> ReleaseOrphanedClaimsAsync(Func<string, DateTimeOffset, bool> isOrphaned, CancellationToken ct)
+    {
+        List<(string ClaimedBy, long ClaimedAt)> claims;
+        await using (var connection = await OpenAsync(ct).ConfigureAwait(false))
+        {
+            claims = (await connection.QueryAsync<(string, long)>(new CommandDefinition(
+                "SELECT claimed_by, MAX(claimed_at) FROM work_queue WHERE state = 'claimed' AND claimed_by IS NOT NULL GROUP BY claimed_by",
+                cancellationToken: ct)).ConfigureAwait(false)).ToList();
+        }
+        var orphaned = claims.Where(c => isOrphaned(c.ClaimedBy, DateTimeOffset.FromUnixTimeMilliseconds(c.ClaimedAt))).Select(c => c.ClaimedBy).ToList();
+        if (orphaned.Count == 0) return 0;
+        var now = NowMs();
+        return await WriteAsync(async connection =>
+        {
+            int released = 0;
+            foreach (var worker in orphaned)
+                released += await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE work_queue SET state = 'pending', claimed_by = NULL, available_at = @now WHERE state = 'claimed' AND claimed_by = @worker",
+                    new { now, worker }, cancellationToken: ct)).ConfigureAwait(false);
+            return released;
+        }, ct).ConfigureAwait(false);
     }
 
     public Task<bool> CompleteAsync(long id, string workerId, CancellationToken ct) =>

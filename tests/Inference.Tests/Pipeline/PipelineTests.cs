@@ -273,6 +273,30 @@ public sealed class PipelineTests
     }
 
     [Test]
+    public async Task A_restarted_worker_takes_back_at_once_the_items_a_killed_process_of_this_machine_had_claimed()
+    {
+        var slices = await StoreSeriesAsync(BodyRegionChoice.Chest, 4, 23);
+        var study = slices[0].GetString(DicomTags.StudyInstanceUID);
+        var series = slices[0].GetString(DicomTags.SeriesInstanceUID);
+        await using var index = await IndexWithLeaseAsync(TimeSpan.FromMinutes(10));
+        // Claimed by a process of this machine that no longer runs (no process has that id), well within the lease.
+        var orphans = await index.ClaimAsync($"{Environment.MachineName}/{int.MaxValue}/killed", 3, InferenceWorker.WorkKind, CancellationToken.None);
+        Assert.That(orphans, Has.Count.EqualTo(3));
+
+        _options.Workers = 1;
+        var analyzer = new KnownAnalyzer();
+        var worker = Worker(analyzer, index: index);
+        await worker.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && await _index.CountOpenWorkAsync(series, InferenceWorker.WorkKind, CancellationToken.None) > 0) await Task.Delay(50);
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.That(await _index.CountOpenWorkAsync(series, InferenceWorker.WorkKind, CancellationToken.None), Is.Zero, "the killed process's claims must not wait for the 10-minute lease");
+        Assert.That(analyzer.Calls, Is.EqualTo(4));
+        Assert.That(await ReportsAsync(study, "AI results per image"), Has.Count.EqualTo(4));
+    }
+
+    [Test]
     public async Task The_summary_waits_for_the_quiet_period_from_the_last_arrival_and_no_longer()
     {
         _options.QuietPeriodSeconds = 10;

@@ -180,6 +180,26 @@ public sealed class ArchiveIndexTests(IndexDialect dialect)
     }
 
     [Test]
+    public async Task Claims_of_a_gone_process_are_released_at_once_and_others_keep_theirs()
+    {
+        var t = await NewIndexAsync(o => o.WorkLeaseTimeout = TimeSpan.FromMinutes(10));
+        for (int i = 1; i <= 4; i++) await t.Index.StoreInstanceAsync(Records.Instance("1.1", "1.1.1", $"1.1.1.{i}"), true, CancellationToken.None);
+        var dead = await t.Index.ClaimAsync("box/4242/dead", 3, CancellationToken.None);
+        var alive = await t.Index.ClaimAsync("box/77/alive", 1, CancellationToken.None);
+        Assert.That(await t.Index.ClaimAsync("next", 10, CancellationToken.None), Is.Empty, "within the lease nothing is claimable");
+
+        var seen = new List<string>();
+        int released = await t.Index.ReleaseOrphanedClaimsAsync((worker, _) => { seen.Add(worker); return worker.Contains("/dead", StringComparison.Ordinal); }, CancellationToken.None);
+        Assert.That(released, Is.EqualTo(3));
+        Assert.That(seen, Is.EquivalentTo(new[] { "box/4242/dead", "box/77/alive" }), "asked once per claimer");
+        var again = await t.Index.ClaimAsync("next", 10, CancellationToken.None);
+        Assert.That(again.Select(w => w.Id), Is.EquivalentTo(dead.Select(w => w.Id)));
+        Assert.That(again.Select(w => w.Attempts), Is.All.EqualTo(2), "the dead claim's attempt stays counted");
+        Assert.That(await t.Index.CompleteAsync(dead[0].Id, "box/4242/dead", CancellationToken.None), Is.False, "the dead claimer holds nothing");
+        Assert.That(await t.Index.CompleteAsync(alive[0].Id, "box/77/alive", CancellationToken.None), Is.True, "a live claim is untouched");
+    }
+
+    [Test]
     public async Task Complete_fail_retry_and_stale_claims()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
