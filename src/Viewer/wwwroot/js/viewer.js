@@ -320,7 +320,13 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = '#000';
     if (!e || e.state !== 'ok') {
-      if (canvasState !== 'black') { canvas.style.visibility = 'hidden'; ctx.fillRect(0, 0, canvas.width, canvas.height); canvasState = 'black'; }
+      if (canvasState !== 'black') {
+        canvas.style.visibility = 'hidden';
+        ctx.fillRect(0, 0, canvas.width, canvas.height);
+        canvasState = 'black';
+        // The same for the slice-sized buffer, at the most common size (CT), the first time.
+        if (bufferCanvas.width === 300) { bufferCanvas.width = bufferCanvas.height = 512; bufferCtx.fillRect(0, 0, 512, 512); }
+      }
       updateOverlay();
       return;
     }
@@ -443,13 +449,14 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     }, 150);
   }
   let settleTimer;
-  // Nothing else competes with the first image: prefetch, thumbnails and AI requests wait until it is shown, and
-  // the rest of the page until the frame that shows it has been produced (a task after its animation frame).
+  // Nothing else competes with the first image: prefetch, thumbnails, AI requests and the rest of the page wait
+  // until the frame that shows it has been produced (the next animation frame has begun), so that neither their
+  // work nor their answers (each slice's body costs the main thread a few ms) hold that frame back.
   let firstShown;
   const firstShownPromise = new Promise(resolve => { firstShown = resolve; });
   const firstPaint = firstShownPromise.then(() => new Promise(resolve => {
-    requestAnimationFrame(() => setTimeout(resolve, 0));
-    setTimeout(resolve, 250); // no animation frames in a hidden tab
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    setTimeout(resolve, 500); // no animation frames in a hidden tab
   }));
 
   function present(e) {
