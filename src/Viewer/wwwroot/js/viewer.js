@@ -160,6 +160,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   const view = { wc: 40, ww: 400, windowFromImage: true, invert: false, brightness: 0, contrast: 0, rotation: 0, flipH: false, flipV: false, zoom: 1, panX: 0, panY: 0 };
   let seriesList = [], seriesIndex = -1, instances = [], slice = 0, drawn = null, drawCount = 0;
   let provisionalCount = 0; // the series' image count while only its first slice is known
+  let firstOnly = false; // the first slice drawn before the series list came: the count is not known yet
   prepareLut(512 * 512); // compiles the windowing kernel while the first requests are under way
   let tool = 'wl';
   let measurements = []; // { uid, a: {x,y}, b: {x,y} } in image pixel coordinates (x = column, y = row)
@@ -408,8 +409,8 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
 
   function updateOverlay() {
     const e = drawn;
-    const n = provisionalCount || instances.length;
-    ovSlice.textContent = n ? `Slice ${slice + 1}/${n}` + (instances[slice]?.instanceNumber != null ? ` (Im ${instances[slice].instanceNumber})` : '') : '';
+    const n = firstOnly ? 0 : provisionalCount || instances.length;
+    ovSlice.textContent = n ? `Slice ${slice + 1}/${n}` + (instances[slice]?.instanceNumber != null ? ` (Im ${instances[slice].instanceNumber})` : '') : firstOnly ? 'Slice 1' : '';
     ovSlice.dataset.index = String(slice + 1);
     ovSlice.dataset.drawnUid = e?.uid ?? '';
     ovWl.textContent = e?.kind === 'gray' ? `W ${Math.round(view.ww)} / L ${Math.round(view.wc)}` + (view.invert ? ' · inverted' : '') : '';
@@ -495,7 +496,11 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     seriesIndex = idx;
     const s = seriesList[idx];
     markSelected();
-    measurements = []; pendingPoint = null; drawn = null; ai = null;
+    // The slice already drawn from the first-pixels answer (before the series list) stays on the canvas.
+    const keep = drawn && !startUid && drawn.uid === s.firstSopInstanceUid;
+    measurements = []; pendingPoint = null; ai = null;
+    if (!keep) drawn = null;
+    firstOnly = false;
     // The first slice (lowest Instance Number) is known from the series row: fetch it while the list loads.
     if (!startUid && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
     const early = s.instancesPromise;
@@ -821,7 +826,7 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   // Test and benchmark hook: read-only view of what is on screen.
   window.__ecViewer = {
     get slice() { return slice + 1; },
-    get count() { return provisionalCount ? 0 : instances.length; }, // 0 until the instance list is in
+    get count() { return provisionalCount || firstOnly ? 0 : instances.length; }, // 0 until the instance list is in
     get drawnUid() { return drawn?.uid ?? null; },
     /** 1-based index of the slice on the canvas (0 when none): equals slice once the wanted slice is drawn. */
     get drawnSlice() { return drawn ? instances.findIndex(x => x.sopInstanceUid === drawn.uid) + 1 : 0; },
@@ -841,6 +846,20 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   };
 
   // ---------- start: the first image before anything else ----------
+  // The first-pixels answer names its slice (X-Sop-Instance-Uid): when it comes before the series list, it is drawn
+  // at once, from a one-entry slice list; the series list then takes over without drawing it again.
+  firstPixels?.then(r => {
+    if (disposed || drawn || seriesIndex >= 0 || !r || r.error || !r.uid || r.kind !== 'gray') return;
+    cache.adopt(r.uid, firstPixels).then(e => {
+      if (disposed || drawn || seriesIndex >= 0 || e.state !== 'ok') return;
+      instances = [{ sopInstanceUid: e.uid }];
+      slice = 0;
+      firstOnly = true;
+      view.windowFromImage = true;
+      if (!sized) resize();
+      present(e);
+    });
+  });
   seriesList = await seriesPromise;
   if (disposed) return { unmount() {} };
   // After the frame that shows the first image: the side panels and the series strip.
