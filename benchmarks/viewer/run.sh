@@ -2,7 +2,9 @@
 # Viewer benchmark (issue 5), loopback only: time to the first image drawn and scrolling speed of the browser viewer
 # on a 300-slice 512x512 chest CT series, with Debian's chromium driven by Playwright (nothing downloaded).
 #
-#   benchmarks/viewer/run.sh [--slices 300] [--matrix 512] [--runs 5] [--work DIR]
+#   benchmarks/viewer/run.sh [--slices 300] [--matrix 512] [--runs 5] [--work DIR] [--trace DIR] [--no-scroll]
+#
+# --trace DIR: a Chrome trace of each opening (DIR/open-N.json); --no-scroll: the first-image runs only.
 #
 # Needs: dotnet SDK, chromium (apt-get install chromium), DCMTK storescu. The series is generated once into
 # /tmp/edgecancer-vbench (or --work DIR) and reused. SKIP_BUILD=1 skips the Release build.

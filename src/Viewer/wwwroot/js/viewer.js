@@ -2,7 +2,7 @@
 // zoom/pan/rotate/flip, distance measurement, overlay text, attribute browser, AI panel, corrections.
 import { getJson, post, exists, toError } from './api.js';
 import { h, clear, fmtDate, fmtPct, fmtTime, personName } from './dom.js';
-import { buildLut, applyLut, PRESETS } from './render.js';
+import { buildLut, applyLut, prepareLut, PRESETS } from './render.js';
 import { isTyping } from './app.js';
 
 const CACHE_LIMIT = 600;       // decoded slices kept in memory (about 0.5 MB each at 512²)
@@ -104,6 +104,32 @@ async function fetchSlice(uid, url = `/api/instances/${encodeURIComponent(uid)}/
   return { error: err.detail || err.title || `HTTP ${r.status}`, status: r.status, title: err.title };
 }
 
+/** The two requests that open a study: the series list and the pixels of the slice shown first. */
+function firstRequests(studyUid) {
+  const firstPixels = fetchSlice(null, `/api/studies/${encodeURIComponent(studyUid)}/first/pixels`).catch(() => null);
+  const series = getJson(`/api/studies/${encodeURIComponent(studyUid)}/series`);
+  series.catch(() => {}); // the opening reports errors; an unused early request stays quiet
+  return { firstPixels, series };
+}
+
+// Requests started when the pointer goes down on a worklist row, before the click opens the study (the worklist
+// calls preopen): mount adopts them if it opens that study within a few seconds.
+const EARLY_MS = 3000;
+const early = new Map(); // study UID -> { at, firstPixels, series }
+
+export function preopen(studyUid) {
+  const e = early.get(studyUid);
+  if (e && performance.now() - e.at < EARLY_MS) return;
+  early.clear();
+  early.set(studyUid, { at: performance.now(), ...firstRequests(studyUid) });
+}
+
+function takeEarly(studyUid) {
+  const e = early.get(studyUid);
+  early.clear();
+  return e && performance.now() - e.at < EARLY_MS ? e : null;
+}
+
 export async function mount(root, me, studyUid, { series: wantSeries, instance: wantInstance } = {}) {
   const cache = new SliceCache();
   const isNonImage = s => ['SR', 'KO', 'PR', 'DOC'].includes(s.modality ?? '');
@@ -114,9 +140,10 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   };
   // The first requests go out before the page is built, together: the series list and the pixels of the slice shown
   // first (the server picks it as pickSeries does); the cache adopts that download once the list names the slice.
-  const firstPixels = !wantInstance && !wantSeries
-    ? fetchSlice(null, `/api/studies/${encodeURIComponent(studyUid)}/first/pixels`).catch(() => null) : null;
-  const seriesPromise = getJson(`/api/studies/${encodeURIComponent(studyUid)}/series`).then(list => {
+  // When the pointer went down on the study's worklist row a moment ago, they are already under way.
+  const requests = !wantInstance && !wantSeries ? takeEarly(studyUid) ?? firstRequests(studyUid) : null;
+  const firstPixels = requests?.firstPixels ?? null;
+  const seriesPromise = (requests?.series ?? getJson(`/api/studies/${encodeURIComponent(studyUid)}/series`)).then(list => {
     const s = list[pickSeries(list)];
     if (s && !wantInstance && s.firstSopInstanceUid) {
       if (firstPixels) cache.adopt(s.firstSopInstanceUid, firstPixels); else cache.load(s.firstSopInstanceUid, true);
@@ -132,6 +159,8 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   const view = { wc: 40, ww: 400, windowFromImage: true, invert: false, brightness: 0, contrast: 0, rotation: 0, flipH: false, flipV: false, zoom: 1, panX: 0, panY: 0 };
   let seriesList = [], seriesIndex = -1, instances = [], slice = 0, drawn = null, drawCount = 0;
   let provisionalCount = 0; // the series' image count while only its first slice is known
+  let firstOnly = false; // the first slice drawn before the series list came: the count is not known yet
+  prepareLut(512 * 512); // compiles the windowing kernel while the first requests are under way
   let tool = 'wl';
   let measurements = []; // { uid, a: {x,y}, b: {x,y} } in image pixel coordinates (x = column, y = row)
   let pendingPoint = null, hoverPoint = null;
@@ -234,12 +263,15 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   const head = h('div.viewer-head', {}, h('a', { href: '#/', testid: 'back-to-worklist' }, '← Worklist'), title,
     h('span.spacer'), exportLink,
     h('button', { type: 'button', testid: 'attributes-toggle', onclick: () => toggleAttributes(attrPanel.hidden) }, 'Attributes (A)'));
+  // The side panels and the series thumbnails are filled in after the first image: their columns have fixed widths,
+  // so the viewport keeps its size, and their text is not laid out before the first draw.
+  const side = h('aside.side');
   const layout = h('div.viewer', { testid: 'viewer' },
     head,
     h('div.viewer-body', {},
       h('aside.strip-wrap', {}, strip),
       h('div.center', {}, toolbar, viewport, h('div.slider-row', {}, h('span', {}, 'Slice'), sliceSlider)),
-      h('aside.side', {}, aiPanel, corrPanel, attrPanel)));
+      side));
   clear(root, layout);
   root.classList.add('full');
   document.body.classList.add('fullscreen');
@@ -256,11 +288,13 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     return inst ? cache.get(inst.sopInstanceUid) : null;
   }
 
-  function resize() {
+  // r: the viewport's size (from the ResizeObserver, which needs no extra layout), else measured now.
+  let sized = false;
+  function resize(r = viewport.getBoundingClientRect()) {
     const dpr = window.devicePixelRatio || 1;
-    const r = viewport.getBoundingClientRect();
     const w = Math.max(1, Math.round(r.width * dpr)), hgt = Math.max(1, Math.round(r.height * dpr));
-    if (canvas.width !== w || canvas.height !== hgt) { canvas.width = w; canvas.height = hgt; }
+    sized = true;
+    if (canvas.width !== w || canvas.height !== hgt) { canvas.width = w; canvas.height = hgt; canvasState = 'new'; }
     cssScale = r.width ? w / r.width : 1;
     draw();
   }
@@ -276,19 +310,34 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     }
   }
 
+  // Without an image the canvas is hidden (the viewport behind it is black) and filled black: that sets up its memory
+  // while the first slice is on its way (a canvas-sized frame costs tens of ms on a slow machine), without a frame
+  // of the canvas being produced for the compositor until there is an image. 'new' after a resize, then 'black' or
+  // 'image'.
+  let canvasState = 'new';
   function draw() {
     const e = drawn;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    if (!e || e.state !== 'ok') { updateOverlay(); return; }
+    if (!e || e.state !== 'ok') {
+      if (canvasState !== 'black') {
+        canvas.style.visibility = 'hidden';
+        ctx.fillRect(0, 0, canvas.width, canvas.height);
+        canvasState = 'black';
+        // The same for the slice-sized buffer, at the most common size (CT), the first time.
+        if (bufferCanvas.width === 300) { bufferCanvas.width = bufferCanvas.height = 512; bufferCtx.fillRect(0, 0, 512, 512); }
+      }
+      updateOverlay();
+      return;
+    }
+    if (canvasState !== 'black') ctx.fillRect(0, 0, canvas.width, canvas.height);
+    if (canvasState !== 'image') { canvasState = 'image'; canvas.style.visibility = ''; }
     // Window the slice into the buffer canvas at image size.
     if (e.kind === 'gray') {
       const key = `${view.wc}|${view.ww}|${view.invert !== e.mono1}|${view.brightness}|${view.contrast}`;
       if (key !== lutKey) { lut = buildLut(view.wc, view.ww, { invert: view.invert !== e.mono1, brightness: view.brightness, contrast: view.contrast }); lutKey = key; }
       if (bufferCanvas.width !== e.cols || bufferCanvas.height !== e.rows) { bufferCanvas.width = e.cols; bufferCanvas.height = e.rows; }
-      if (imageData?.width !== e.cols || imageData?.height !== e.rows) imageData = bufferCtx.createImageData(e.cols, e.rows);
-      applyLut(e.hu, lut, imageData);
+      imageData = applyLut(e.hu, lut, e.cols, e.rows, imageData);
       bufferCtx.putImageData(imageData, 0, 0);
     } else {
       bufferCanvas.width = e.cols; bufferCanvas.height = e.rows;
@@ -359,8 +408,8 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
 
   function updateOverlay() {
     const e = drawn;
-    const n = provisionalCount || instances.length;
-    ovSlice.textContent = n ? `Slice ${slice + 1}/${n}` + (instances[slice]?.instanceNumber != null ? ` (Im ${instances[slice].instanceNumber})` : '') : '';
+    const n = firstOnly ? 0 : provisionalCount || instances.length;
+    ovSlice.textContent = n ? `Slice ${slice + 1}/${n}` + (instances[slice]?.instanceNumber != null ? ` (Im ${instances[slice].instanceNumber})` : '') : firstOnly ? 'Slice 1' : '';
     ovSlice.dataset.index = String(slice + 1);
     ovSlice.dataset.drawnUid = e?.uid ?? '';
     ovWl.textContent = e?.kind === 'gray' ? `W ${Math.round(view.ww)} / L ${Math.round(view.wc)}` + (view.invert ? ' · inverted' : '') : '';
@@ -378,13 +427,17 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     slice = i;
     const uid = instances[i].sopInstanceUid;
     const entry = cache.get(uid);
-    if (entry?.state === 'ok' || entry?.state === 'error') present(entry);
+    // The slice already on the canvas (the first one, drawn before the instance list came) is not drawn again.
+    if (entry?.state === 'ok' || entry?.state === 'error') { if (entry === drawn) updateOverlay(); else present(entry); }
     else {
       loading.hidden = false;
       updateOverlay();
-      cache.load(uid, urgent).then(e => { if (!disposed && instances[slice]?.sopInstanceUid === e.uid) present(e); });
+      cache.load(uid, urgent).then(e => {
+        if (disposed || instances[slice]?.sopInstanceUid !== e.uid) return;
+        if (e === drawn) { loading.hidden = true; updateOverlay(); } else present(e);
+      });
     }
-    firstShownPromise.then(prefetch);
+    firstPaint.then(prefetch);
     showImageAi();
     // Panels that need the server, and the address bar, follow once scrolling pauses (keeps requests for pixels).
     clearTimeout(settleTimer);
@@ -396,9 +449,15 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     }, 150);
   }
   let settleTimer;
-  // Nothing else competes with the first image: prefetch, thumbnails and AI requests wait until it is shown.
+  // Nothing else competes with the first image: prefetch, thumbnails, AI requests and the rest of the page wait
+  // until the frame that shows it has been produced (the next animation frame has begun), so that neither their
+  // work nor their answers (each slice's body costs the main thread a few ms) hold that frame back.
   let firstShown;
   const firstShownPromise = new Promise(resolve => { firstShown = resolve; });
+  const firstPaint = firstShownPromise.then(() => new Promise(resolve => {
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    setTimeout(resolve, 500); // no animation frames in a hidden tab
+  }));
 
   function present(e) {
     loading.hidden = true;
@@ -435,8 +494,12 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   async function openSeries(idx, startUid) {
     seriesIndex = idx;
     const s = seriesList[idx];
-    for (const [k, el] of [...strip.children].entries()) { el.classList.toggle('selected', k === idx); el.setAttribute('aria-selected', String(k === idx)); }
-    measurements = []; pendingPoint = null; drawn = null; ai = null;
+    markSelected();
+    // The slice already drawn from the first-pixels answer (before the series list) stays on the canvas.
+    const keep = drawn && !startUid && drawn.uid === s.firstSopInstanceUid;
+    measurements = []; pendingPoint = null; ai = null;
+    if (!keep) drawn = null;
+    firstOnly = false;
     // The first slice (lowest Instance Number) is known from the series row: fetch it while the list loads.
     if (!startUid && s.firstSopInstanceUid) cache.load(s.firstSopInstanceUid, true);
     const early = s.instancesPromise;
@@ -460,7 +523,11 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     slice = start;
     view.windowFromImage = true;
     await showSlice(start);
-    firstShownPromise.then(() => loadSeriesAi(s));
+    firstPaint.then(() => loadSeriesAi(s));
+  }
+
+  function markSelected() {
+    for (const [k, el] of [...strip.children].entries()) { el.classList.toggle('selected', k === seriesIndex); el.setAttribute('aria-selected', String(k === seriesIndex)); }
   }
 
   function thumb(s, idx) {
@@ -752,13 +819,13 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
     if (handled) e.preventDefault();
   }
   document.addEventListener('keydown', onKey);
-  const observer = new ResizeObserver(resize);
+  const observer = new ResizeObserver(entries => resize(entries.at(-1).contentRect));
   observer.observe(viewport);
 
   // Test and benchmark hook: read-only view of what is on screen.
   window.__ecViewer = {
     get slice() { return slice + 1; },
-    get count() { return provisionalCount ? 0 : instances.length; }, // 0 until the instance list is in
+    get count() { return provisionalCount || firstOnly ? 0 : instances.length; }, // 0 until the instance list is in
     get drawnUid() { return drawn?.uid ?? null; },
     /** 1-based index of the slice on the canvas (0 when none): equals slice once the wanted slice is drawn. */
     get drawnSlice() { return drawn ? instances.findIndex(x => x.sopInstanceUid === drawn.uid) + 1 : 0; },
@@ -778,22 +845,42 @@ export async function mount(root, me, studyUid, { series: wantSeries, instance: 
   };
 
   // ---------- start: the first image before anything else ----------
+  // The first-pixels answer names its slice (X-Sop-Instance-Uid): when it comes before the series list, it is drawn
+  // at once, from a one-entry slice list; the series list then takes over without drawing it again.
+  firstPixels?.then(r => {
+    if (disposed || drawn || seriesIndex >= 0 || !r || r.error || !r.uid || r.kind !== 'gray') return;
+    cache.adopt(r.uid, firstPixels).then(e => {
+      if (disposed || drawn || seriesIndex >= 0 || e.state !== 'ok') return;
+      instances = [{ sopInstanceUid: e.uid }];
+      slice = 0;
+      firstOnly = true;
+      view.windowFromImage = true;
+      if (!sized) resize();
+      present(e);
+    });
+  });
   seriesList = await seriesPromise;
   if (disposed) return { unmount() {} };
-  clear(strip, seriesList.map(thumb));
+  // After the frame that shows the first image: the side panels and the series strip.
+  firstPaint.then(() => {
+    if (disposed) return;
+    side.append(aiPanel, corrPanel, attrPanel);
+    clear(strip, seriesList.map(thumb));
+    markSelected();
+  });
   const first = pickSeries(seriesList);
   if (seriesList.length) {
     const opening = openSeries(first, wantInstance); // starts the first requests before layout work
-    resize();
+    if (!sized) resize(); // the slice may be in before the first layout (else the ResizeObserver has sized the canvas)
     await opening;
   } else {
-    resize();
+    if (!sized) resize();
     message.hidden = false;
     message.textContent = 'This study has no series.';
     firstShown();
   }
   // Then the rest: header, thumbnails, export.
-  await firstShownPromise;
+  await firstPaint;
   getJson('/api/worklist?sort=date').then(rows => {
     const s = rows.find(r => r.studyInstanceUid === studyUid);
     if (!s) return;

@@ -65,8 +65,10 @@ export async function mount(root, me) {
     const open = () => { location.hash = '#/study/' + encodeURIComponent(s.studyInstanceUid); };
     const p = s.maxMalignancyProbability;
     const level = p === null || p === undefined ? '' : p >= 0.5 ? 'high' : p >= 0.2 ? 'mid' : 'low';
+    // The viewer's first requests start when the pointer goes down, a moment before the click opens the study.
+    const preopen = e => { if (e.button === 0) import('./viewer.js').then(m => m.preopen(s.studyInstanceUid)).catch(() => {}); };
     return h('tr.clickable', { tabindex: 0, testid: 'worklist-row', dataset: { study: s.studyInstanceUid, status: s.aiStatus },
-      onclick: open, onkeydown: e => { if (e.key === 'Enter') open(); } },
+      onclick: open, onpointerdown: preopen, onkeydown: e => { if (e.key === 'Enter') open(); } },
     h('td', { testid: 'cell-patient' }, h('a', { href: '#/study/' + encodeURIComponent(s.studyInstanceUid), onclick: e => e.stopPropagation() }, personName(s.patientName))),
     h('td', { testid: 'cell-patient-id' }, s.patientId ?? ''),
     h('td', { testid: 'cell-date' }, fmtDate(s.studyDate)),
@@ -110,6 +112,9 @@ export async function mount(root, me) {
   }
   await load();
   root.querySelector('[data-testid=worklist-row] a')?.focus();
+  // The viewer's code is loaded ahead (index.html preloads it): run it while the user looks at the list, so that
+  // opening a study does not wait for it (and its windowing kernel is compiled by then).
+  (window.requestIdleCallback ?? setTimeout)(() => import('./viewer.js').catch(() => {}));
   return {
     unmount() { if (window.__ecWorklist === state) delete window.__ecWorklist; source?.close(); clearInterval(poll); clearTimeout(pending); clearTimeout(typing); },
   };
