@@ -27,6 +27,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     private readonly NpgsqlDataSource? _pg;
     private readonly string _sqliteConnectionString = "";
     private readonly FindQueryBuilder _findBuilder;
+    private readonly SqliteInstanceWriter? _sqliteWriter;
 
     public SqlArchiveIndex(IOptions<IndexOptions> options, ILogger<SqlArchiveIndex>? logger = null, TimeProvider? time = null)
     {
@@ -47,6 +48,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
                 Pooling = true,
             };
             _sqliteConnectionString = builder.ToString();
+            _sqliteWriter = new SqliteInstanceWriter(_sqliteConnectionString, _options.BusyTimeout, SynchronousMode(), _options.DuplicatePolicy, _logger);
             if (!string.IsNullOrEmpty(builder.DataSource) && builder.Mode != SqliteOpenMode.Memory)
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource))!);
         }
@@ -167,6 +169,12 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     public async Task<StoreResult> StoreInstanceAsync(InstanceRecord record, bool enqueueWork, CancellationToken ct,
         Func<CancellationToken, ValueTask>? beforeCommit = null, string workKind = "inference")
     {
+        if (_sqliteWriter is { } writer)
+        {
+            await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+            try { return await writer.StoreAsync(record, enqueueWork, workKind, NowMs(), beforeCommit, ct).ConfigureAwait(false); }
+            finally { _writeLock.Release(); }
+        }
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -603,6 +611,8 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_pg is not null) await _pg.DisposeAsync().ConfigureAwait(false);
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        _sqliteWriter?.Dispose();
         _writeLock.Dispose();
     }
 }
