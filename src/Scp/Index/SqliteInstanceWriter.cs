@@ -186,7 +186,8 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
             connection.Open();
             using (var pragma = connection.CreateCommand())
             {
-                pragma.CommandText = $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON;";
+                pragma.CommandText = $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; " +
+                    $"PRAGMA wal_autocheckpoint={SqlArchiveIndex.WalAutoCheckpointPages};";
                 pragma.ExecuteNonQuery();
             }
             var s = new Statements
