@@ -208,7 +208,24 @@ public sealed partial class Association
         }, result);
     }
 
-    private async ValueTask<(PduReadResult Read, bool TimedOut)> ReadWithTimeoutAsync(CancellationToken cancellationToken)
+    private ValueTask<(PduReadResult Read, bool TimedOut)> ReadWithTimeoutAsync(CancellationToken cancellationToken)
+    {
+        // A PDU already received is taken at once: no timer, no task (most P-DATA-TF of a data set arrive this way).
+        if (!_drainOnly && !cancellationToken.IsCancellationRequested && (!ArtimRunning || Environment.TickCount64 < Volatile.Read(ref _artimDeadline)))
+        {
+            try
+            {
+                if (_reader.TryRead(out var ready)) return ValueTask.FromResult((ready, false));
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+                return ValueTask.FromResult((PduReadResult.End, false));
+            }
+        }
+        return WaitForPduAsync(cancellationToken);
+    }
+
+    private async ValueTask<(PduReadResult Read, bool TimedOut)> WaitForPduAsync(CancellationToken cancellationToken)
     {
         TimeSpan timeout;
         if (ArtimRunning) timeout = TimeSpan.FromMilliseconds(Math.Max(0, Volatile.Read(ref _artimDeadline) - Environment.TickCount64));
@@ -222,6 +239,7 @@ public sealed partial class Association
             if (_drainOnly)
             {
                 // After an invalid PDU the byte stream has lost its framing: discard input until the peer closes.
+                _reader.ReleasePrevious();
                 while (true)
                 {
                     var raw = await _input.ReadAsync(cts.Token).ConfigureAwait(false);

@@ -42,7 +42,9 @@ public sealed partial class Association : IAsyncDisposable
         _stream = stream;
         _options = options;
         IsRequestor = isRequestor;
-        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536, minimumReadSize: 16384, leaveOpen: true));
+        // Segments of 256 KiB: when the peer is ahead of us one read(2) takes many 16 KiB P-DATA-TF PDUs at once, and
+        // few PDUs straddle two segments (those are copied; the others are parsed in place, see PduReader).
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 32 * 1024, leaveOpen: true));
         _reader = new PduReader(_input, readLimit, options.MaxAssociatePduLength);
         RemoteEndPoint = (stream as NetworkStream)?.Socket.RemoteEndPoint;
     }

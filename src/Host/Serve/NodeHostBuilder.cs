@@ -148,6 +148,7 @@ public static class NodeHostBuilder
         // Registered before the DICOM service, so it stops after it: the last checkpoint follows the last store.
         s.AddHostedService<JournalCheckpointer>();
         s.AddSingleton<SqlArchiveIndex>();
+        s.AddHostedService<IndexCheckpointer>();
         s.AddSingleton<IArchiveIndex>(sp => sp.GetRequiredService<SqlArchiveIndex>());
         s.AddSingleton<ArchiveServiceOptions>();
         s.AddSingleton<DicomNodeService>();

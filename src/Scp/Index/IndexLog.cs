@@ -13,4 +13,7 @@ internal static partial class IndexLog
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Debug, Message = "Concurrent insert of {SopInstanceUid} collided; retrying ({Attempt})")]
     public static partial void RetryingUniqueViolation(ILogger logger, string sopInstanceUid, int attempt);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Background checkpoint of the index's write-ahead log failed; SQLite checkpoints on commit instead")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
 }

@@ -27,6 +27,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     private readonly NpgsqlDataSource? _pg;
     private readonly string _sqliteConnectionString = "";
     private readonly FindQueryBuilder _findBuilder;
+    private readonly SqliteInstanceWriter? _sqliteWriter;
 
     public SqlArchiveIndex(IOptions<IndexOptions> options, ILogger<SqlArchiveIndex>? logger = null, TimeProvider? time = null)
     {
@@ -47,12 +48,34 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
                 Pooling = true,
             };
             _sqliteConnectionString = builder.ToString();
+            _sqliteWriter = new SqliteInstanceWriter(_sqliteConnectionString, _options.BusyTimeout, SynchronousMode(), _options.DuplicatePolicy, _logger);
             if (!string.IsNullOrEmpty(builder.DataSource) && builder.Mode != SqliteOpenMode.Memory)
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource))!);
         }
     }
 
     public SqlDialect Dialect { get; }
+
+    /// <summary>True on SQLite (the dialect whose write-ahead log <see cref="IndexCheckpointer"/> checkpoints).</summary>
+    public bool IsSqlite => _pg is null;
+
+    /// <summary>
+    /// WAL pages after which a committing SQLite connection checkpoints by itself (SQLite's default is 1000, about
+    /// 100 instances). <see cref="IndexCheckpointer"/> checkpoints every second off the store path; this higher bound
+    /// only caps the log (40 MB) where it does not run.
+    /// </summary>
+    internal const int WalAutoCheckpointPages = 10_000;
+
+    /// <summary>
+    /// SQLite: copies the write-ahead log into the database (PRAGMA wal_checkpoint(PASSIVE): as far as no reader
+    /// needs the log, without waiting for writers), with its fsyncs, off the store path. PostgreSQL: nothing.
+    /// </summary>
+    public async Task CheckpointAsync(CancellationToken ct)
+    {
+        if (_pg is not null) return;
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(PASSIVE);", cancellationToken: ct)).ConfigureAwait(false);
+    }
 
     /// <summary>Applies pending migrations and, on SQLite, switches the database to WAL.</summary>
     public async Task InitializeAsync(CancellationToken ct)
@@ -100,7 +123,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
         var busyMs = (long)_options.BusyTimeout.TotalMilliseconds;
-        await connection.ExecuteAsync($"PRAGMA busy_timeout={busyMs}; PRAGMA synchronous={SynchronousMode()}; PRAGMA foreign_keys=ON;")
+        await connection.ExecuteAsync($"PRAGMA busy_timeout={busyMs}; PRAGMA synchronous={SynchronousMode()}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint={WalAutoCheckpointPages};")
             .ConfigureAwait(false);
         return connection;
     }
@@ -176,6 +199,12 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     public async Task<StoreResult> StoreInstanceAsync(InstanceRecord record, bool enqueueWork, CancellationToken ct,
         Func<CancellationToken, ValueTask>? beforeCommit = null, string workKind = "inference")
     {
+        if (_sqliteWriter is { } writer)
+        {
+            await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+            try { return await writer.StoreAsync(record, enqueueWork, workKind, NowMs(), beforeCommit, ct).ConfigureAwait(false); }
+            finally { _writeLock.Release(); }
+        }
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -640,6 +669,8 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_pg is not null) await _pg.DisposeAsync().ConfigureAwait(false);
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        _sqliteWriter?.Dispose();
         _writeLock.Dispose();
     }
 }

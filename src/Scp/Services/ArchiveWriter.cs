@@ -56,14 +56,21 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         return head.Length >= 132 && head[128..132].SequenceEqual("DICM"u8);
     }
 
-    private static DicomFile ReadHeader(PendingFile pending)
+    private static unsafe DicomFile ReadHeader(PendingFile pending)
     {
         var options = DicomReaderOptions.Default with { StopAtTag = DicomTags.PixelData };
         bool whole = pending.PrefixIsWholeFile;
         try
         {
-            using var prefix = new MemoryStream(pending.Prefix.ToArray(), writable: false);
-            var header = DicomFile.Open(prefix, options);
+            // Read in place (the prefix is up to 64 KiB, mostly pixel data: no copy of it per instance); the parsed
+            // header holds copies of its values, not references into the prefix.
+            var bytes = pending.Prefix;
+            DicomFile header;
+            fixed (byte* at = bytes)
+            {
+                using var prefix = new UnmanagedMemoryStream(at, bytes.Length);
+                header = DicomFile.Open(prefix, options);
+            }
             // Stopped at Pixel Data inside the prefix, or the prefix is the whole file: that is the header.
             if (whole || header.IsHeaderOnly) return header;
         }

@@ -46,6 +46,48 @@ public sealed class ArchiveIndexTests(IndexDialect dialect)
     }
 
     [Test]
+    public async Task A_series_deleted_by_another_connection_is_recreated_by_its_next_instance()
+    {
+        // The SQLite store path remembers the study and series rows it wrote last; rows removed behind its back
+        // (another process, a retention job) must not leave the next instance pointing at a missing series.
+        var t = await NewIndexAsync();
+        await t.Index.StoreInstanceAsync(Records.Instance("1.1", "1.1.1", "1.1.1.1"), false, CancellationToken.None);
+        await t.ExecuteAsync("DELETE FROM instance");
+        await t.ExecuteAsync("DELETE FROM series");
+        await t.ExecuteAsync("DELETE FROM study");
+        var result = await t.Index.StoreInstanceAsync(Records.Instance("1.1", "1.1.1", "1.1.1.2"), false, CancellationToken.None);
+        Assert.That(result.Outcome, Is.EqualTo(StoreOutcome.Added));
+        Assert.That(await t.CountAsync("SELECT COUNT(*) FROM study WHERE study_instance_uid = '1.1'"), Is.EqualTo(1));
+        Assert.That(await t.CountAsync(
+            "SELECT COUNT(*) FROM instance i JOIN series se ON i.series_fk = se.pk WHERE se.series_instance_uid = '1.1.1' AND i.sop_instance_uid = '1.1.1.2'"),
+            Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Every_instance_moves_its_study_and_series_updated_at_even_when_no_value_changes()
+    {
+        var t = await NewIndexAsync();
+        await t.Index.StoreInstanceAsync(Records.Instance("1.1", "1.1.1", "1.1.1.1"), false, CancellationToken.None);
+        await t.ExecuteAsync("UPDATE study SET updated_at = 0");
+        await t.ExecuteAsync("UPDATE series SET updated_at = 0");
+        await t.Index.StoreInstanceAsync(Records.Instance("1.1", "1.1.1", "1.1.1.2"), false, CancellationToken.None);
+        Assert.That(await t.CountAsync("SELECT updated_at FROM study"), Is.GreaterThan(0));
+        Assert.That(await t.CountAsync("SELECT updated_at FROM series"), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task A_later_instance_with_a_new_series_description_updates_the_series_row()
+    {
+        var t = await NewIndexAsync();
+        await t.Index.StoreInstanceAsync(Records.Instance("1.1", "1.1.1", "1.1.1.1") with { SeriesDescription = "AXIAL" }, false, CancellationToken.None);
+        await t.Index.StoreInstanceAsync(Records.Instance("1.1", "1.1.1", "1.1.1.2") with { SeriesDescription = "AXIAL 1mm" }, false, CancellationToken.None);
+        await using var connection = await t.OpenRawAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT series_description FROM series";
+        Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo("AXIAL 1mm"));
+    }
+
+    [Test]
     public async Task Duplicate_under_Replace_policy_keeps_one_row_with_the_new_values()
     {
         var t = await NewIndexAsync();

@@ -1,0 +1,309 @@
+using System.Data;
+using System.Globalization;
+using System.Text.Json;
+using EdgeCancer.Scp.Query;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeCancer.Scp.Index;
+
+/// <summary>
+/// The store path of <see cref="SqlArchiveIndex"/> on SQLite: one long-lived connection whose statements are prepared
+/// once and re-bound for every instance, used only under the index's write lock (SQLite has one writer). Through
+/// Dapper each store opened a pooled connection, ran three PRAGMAs and parsed seven statements again, and emitted
+/// the same upserts of patient, study and series for every slice of a series.
+/// </summary>
+/// <remarks>
+/// The patient, study and series values last written for a series are kept in memory (after commit only). When an
+/// instance of that series brings the same values, the three upserts would change nothing but <c>updated_at</c>, so
+/// only the study's and series' <c>updated_at</c> are set, by primary key and UID: a row deleted or re-created by
+/// another process meanwhile matches no row, and the full upserts run instead. SQLite calls are synchronous
+/// (Microsoft.Data.Sqlite's asynchronous methods run them on the caller's thread as well).
+/// </remarks>
+internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan busyTimeout, string synchronous, DuplicatePolicy duplicatePolicy, ILogger logger) : IDisposable
+{
+    /// <summary>Series whose hierarchy values are remembered; past it the memory is cleared (a new batch of series).</summary>
+    private const int MaxCachedSeries = 256;
+
+    private SqliteConnection? _connection;
+    private Statements? _s;
+    private readonly Dictionary<string, CachedSeries> _known = new(StringComparer.Ordinal);
+
+    private sealed record HierarchyValues(
+        string PatientId, string Issuer, string? PatientName, string? BirthDate, string? Sex, string? PatientExtra,
+        string StudyUid, string? StudyDate, string? StudyTime, string? Accession, string? StudyId, string? StudyDescription,
+        string? Referring, string? Charset, string? StudyExtra,
+        string SeriesUid, string? Modality, int? SeriesNumber, string? SeriesDescription, string? BodyPart, string? Manufacturer,
+        string? Model, string? SeriesDate, string? SeriesTime, string? SeriesExtra);
+
+    private readonly record struct CachedSeries(HierarchyValues Values, long StudyPk, long SeriesPk);
+
+    private sealed class Statements
+    {
+        public required SqliteCommand FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries,
+            InsertInstance, UpdateInstance, InsertWork;
+
+        public IEnumerable<SqliteCommand> All => [FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries, InsertInstance, UpdateInstance, InsertWork];
+    }
+
+    /// <summary>Stores one instance's rows in one transaction; <paramref name="beforeCommit"/> runs inside it, before the commit.</summary>
+    public async Task<StoreResult> StoreAsync(InstanceRecord r, bool enqueueWork, string workKind, long now,
+        Func<CancellationToken, ValueTask>? beforeCommit, CancellationToken ct)
+    {
+        var (connection, s) = Open();
+        var values = ValuesOf(r);
+        bool committed = false;
+        try
+        {
+            using var tx = connection.BeginTransaction();
+            foreach (var c in s.All) c.Transaction = tx;
+
+            Bind(s.FindExisting, r.SopInstanceUid);
+            long? existingPk = null;
+            using (var reader = s.FindExisting.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    existingPk = reader.GetInt64(0);
+                    var studyUid = reader.GetString(1);
+                    var seriesUid = reader.GetString(2);
+                    if (studyUid != r.StudyInstanceUid || seriesUid != r.SeriesInstanceUid)
+                    {
+                        var message = $"SOP Instance UID already stored in another {(studyUid != r.StudyInstanceUid ? "study" : "series")}";
+                        IndexLog.HierarchyConflict(logger, r.SopInstanceUid, message);
+                        return new StoreResult(StoreOutcome.HierarchyConflict, null, message);
+                    }
+                    if (duplicatePolicy == DuplicatePolicy.Ignore) return new StoreResult(StoreOutcome.DuplicateIgnored);
+                }
+            }
+
+            long seriesPk;
+            long studyPk;
+            if (_known.TryGetValue(values.SeriesUid, out var cached) && cached.Values == values && Touch(s, cached, values, now))
+            {
+                (studyPk, seriesPk) = (cached.StudyPk, cached.SeriesPk);
+            }
+            else
+            {
+                Bind(s.UpsertPatient, values.PatientId, values.Issuer, values.PatientName, values.BirthDate, values.Sex, values.PatientExtra);
+                var patientPk = (long)s.UpsertPatient.ExecuteScalar()!;
+                // A study keeps the patient it was first stored under.
+                Bind(s.UpsertStudy, patientPk, values.StudyUid, values.StudyDate, values.StudyTime, MatchValues.NormalizeTime(values.StudyTime),
+                    values.Accession, values.StudyId, values.StudyDescription, values.Referring, values.Charset, values.StudyExtra, now);
+                studyPk = (long)s.UpsertStudy.ExecuteScalar()!;
+                Bind(s.UpsertSeries, studyPk, values.SeriesUid, values.Modality, values.SeriesNumber, values.SeriesDescription, values.BodyPart,
+                    values.Manufacturer, values.Model, values.SeriesDate, values.SeriesTime, MatchValues.NormalizeTime(values.SeriesTime), values.SeriesExtra, now);
+                long seriesStudyFk;
+                using (var reader = s.UpsertSeries.ExecuteReader())
+                {
+                    reader.Read();
+                    seriesPk = reader.GetInt64(0);
+                    seriesStudyFk = reader.GetInt64(1);
+                }
+                if (seriesStudyFk != studyPk)
+                {
+                    tx.Rollback();
+                    const string message = "Series Instance UID already stored in another study";
+                    IndexLog.HierarchyConflict(logger, r.SopInstanceUid, message);
+                    return new StoreResult(StoreOutcome.HierarchyConflict, null, message);
+                }
+            }
+
+            var contentTime = Clean(r.ContentTime);
+            var instance = existingPk is null ? s.InsertInstance : s.UpdateInstance;
+            Bind(instance, seriesPk, r.SopInstanceUid, r.SopClassUid, r.InstanceNumber, Clean(r.TransferSyntaxUid), Clean(r.ContentDate),
+                contentTime, MatchValues.NormalizeTime(contentTime), Clean(r.CompletionFlag), Clean(r.VerificationFlag), Clean(r.PreliminaryFlag),
+                Clean(r.ConceptNameCodeValue), Clean(r.ConceptNameCodingSchemeDesignator), Clean(r.ConceptNameCodeMeaning), Clean(r.ImageType),
+                r.Rows, r.Columns, r.NumberOfFrames, r.FilePath, r.FileSize, Clean(r.Sha256), Clean(r.SpecificCharacterSet), Json(r.InstanceExtra), now);
+            instance.ExecuteNonQuery();
+
+            long? workId = null;
+            if (enqueueWork)
+            {
+                Bind(s.InsertWork, r.SopInstanceUid, r.StudyInstanceUid, r.SeriesInstanceUid, workKind, now);
+                workId = (long)s.InsertWork.ExecuteScalar()!;
+            }
+
+            if (beforeCommit is not null) await beforeCommit(ct).ConfigureAwait(false);
+            tx.Commit();
+            committed = true;
+            if (_known.Count >= MaxCachedSeries && !_known.ContainsKey(values.SeriesUid)) _known.Clear();
+            _known[values.SeriesUid] = new CachedSeries(values, studyPk, seriesPk);
+            return new StoreResult(existingPk is null ? StoreOutcome.Added : StoreOutcome.Replaced, workId);
+        }
+        catch (Exception e) when (!committed)
+        {
+            // A failed statement may leave the connection in any state: start again from a new one.
+            if (e is SqliteException) Reset();
+            _known.Clear();
+            throw;
+        }
+    }
+
+    // Sets updated_at of the study and series last written for these values; false when either row is not what was
+    // cached (deleted or re-created elsewhere), and the caller upserts them instead.
+    private static bool Touch(Statements s, CachedSeries cached, HierarchyValues values, long now)
+    {
+        Bind(s.TouchStudy, now, cached.StudyPk, values.StudyUid);
+        if (s.TouchStudy.ExecuteNonQuery() != 1) return false;
+        Bind(s.TouchSeries, now, cached.SeriesPk, values.SeriesUid, cached.StudyPk);
+        return s.TouchSeries.ExecuteNonQuery() == 1;
+    }
+
+    private static HierarchyValues ValuesOf(InstanceRecord r) => new(
+        Clean(r.PatientId) ?? "", Clean(r.IssuerOfPatientId) ?? "", Clean(r.PatientName), Clean(r.PatientBirthDate), Clean(r.PatientSex), Json(r.PatientExtra),
+        r.StudyInstanceUid, Clean(r.StudyDate), Clean(r.StudyTime), Clean(r.AccessionNumber), Clean(r.StudyId), Clean(r.StudyDescription),
+        Clean(r.ReferringPhysicianName), Clean(r.SpecificCharacterSet), Json(r.StudyExtra),
+        r.SeriesInstanceUid, Clean(r.Modality), r.SeriesNumber, Clean(r.SeriesDescription), Clean(r.BodyPartExamined), Clean(r.Manufacturer),
+        Clean(r.ManufacturerModelName), Clean(r.SeriesDate), Clean(r.SeriesTime), Json(r.SeriesExtra));
+
+    private static void Bind(SqliteCommand command, params ReadOnlySpan<object?> values)
+    {
+        var parameters = command.Parameters;
+        for (int i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
+    }
+
+    internal static string? Clean(string? value)
+    {
+        if (value is null) return null;
+        var trimmed = value.Trim(' ', '\0');
+        return trimmed.Length == 0 ? null : trimmed;
+    }
+
+    internal static string? Json(IReadOnlyDictionary<EdgeCancer.Dicom.DicomTag, string>? extra)
+    {
+        if (extra is null || extra.Count == 0) return null;
+        var map = extra.ToDictionary(kv => kv.Key.Value.ToString("X8", CultureInfo.InvariantCulture), kv => kv.Value);
+        return JsonSerializer.Serialize(map);
+    }
+
+    private (SqliteConnection, Statements) Open()
+    {
+        if (_connection is not null && _s is not null) return (_connection, _s);
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds}; PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; " +
+                    $"PRAGMA wal_autocheckpoint={SqlArchiveIndex.WalAutoCheckpointPages};";
+                pragma.ExecuteNonQuery();
+            }
+            var s = new Statements
+            {
+                FindExisting = Prepare(connection, """
+                    SELECT i.pk, st.study_instance_uid, se.series_instance_uid
+                    FROM instance i JOIN series se ON i.series_fk = se.pk JOIN study st ON se.study_fk = st.pk
+                    WHERE i.sop_instance_uid = $uid
+                    """, "$uid"),
+                UpsertPatient = Prepare(connection, """
+                    INSERT INTO patient (patient_id, issuer_of_patient_id, patient_name, patient_birth_date, patient_sex, extra_json)
+                    VALUES ($id, $issuer, $name, $birth, $sex, $extra)
+                    ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET
+                        patient_name = COALESCE(excluded.patient_name, patient.patient_name),
+                        patient_birth_date = COALESCE(excluded.patient_birth_date, patient.patient_birth_date),
+                        patient_sex = COALESCE(excluded.patient_sex, patient.patient_sex),
+                        extra_json = COALESCE(excluded.extra_json, patient.extra_json)
+                    RETURNING pk
+                    """, "$id", "$issuer", "$name", "$birth", "$sex", "$extra"),
+                UpsertStudy = Prepare(connection, """
+                    INSERT INTO study (patient_fk, study_instance_uid, study_date, study_time, study_time_n, accession_number, study_id,
+                                       study_description, referring_physician_name, specific_character_set, extra_json, updated_at)
+                    VALUES ($patient, $uid, $date, $time, $timeN, $accession, $studyId, $description, $referring, $charset, $extra, $now)
+                    ON CONFLICT (study_instance_uid) DO UPDATE SET
+                        study_date = COALESCE(excluded.study_date, study.study_date),
+                        study_time = COALESCE(excluded.study_time, study.study_time),
+                        study_time_n = COALESCE(excluded.study_time_n, study.study_time_n),
+                        accession_number = COALESCE(excluded.accession_number, study.accession_number),
+                        study_id = COALESCE(excluded.study_id, study.study_id),
+                        study_description = COALESCE(excluded.study_description, study.study_description),
+                        referring_physician_name = COALESCE(excluded.referring_physician_name, study.referring_physician_name),
+                        specific_character_set = COALESCE(excluded.specific_character_set, study.specific_character_set),
+                        extra_json = COALESCE(excluded.extra_json, study.extra_json),
+                        updated_at = excluded.updated_at
+                    RETURNING pk
+                    """, "$patient", "$uid", "$date", "$time", "$timeN", "$accession", "$studyId", "$description", "$referring", "$charset", "$extra", "$now"),
+                UpsertSeries = Prepare(connection, """
+                    INSERT INTO series (study_fk, series_instance_uid, modality, series_number, series_description, body_part_examined,
+                                        manufacturer, manufacturer_model_name, series_date, series_time, series_time_n, extra_json, updated_at)
+                    VALUES ($study, $uid, $modality, $number, $description, $bodyPart, $manufacturer, $model, $date, $time, $timeN, $extra, $now)
+                    ON CONFLICT (series_instance_uid) DO UPDATE SET
+                        modality = COALESCE(excluded.modality, series.modality),
+                        series_number = COALESCE(excluded.series_number, series.series_number),
+                        series_description = COALESCE(excluded.series_description, series.series_description),
+                        body_part_examined = COALESCE(excluded.body_part_examined, series.body_part_examined),
+                        manufacturer = COALESCE(excluded.manufacturer, series.manufacturer),
+                        manufacturer_model_name = COALESCE(excluded.manufacturer_model_name, series.manufacturer_model_name),
+                        series_date = COALESCE(excluded.series_date, series.series_date),
+                        series_time = COALESCE(excluded.series_time, series.series_time),
+                        series_time_n = COALESCE(excluded.series_time_n, series.series_time_n),
+                        extra_json = COALESCE(excluded.extra_json, series.extra_json),
+                        updated_at = excluded.updated_at
+                    RETURNING pk, study_fk
+                    """, "$study", "$uid", "$modality", "$number", "$description", "$bodyPart", "$manufacturer", "$model", "$date", "$time", "$timeN", "$extra", "$now"),
+                TouchStudy = Prepare(connection, "UPDATE study SET updated_at = $now WHERE pk = $pk AND study_instance_uid = $uid", "$now", "$pk", "$uid"),
+                TouchSeries = Prepare(connection, "UPDATE series SET updated_at = $now WHERE pk = $pk AND series_instance_uid = $uid AND study_fk = $study",
+                    "$now", "$pk", "$uid", "$study"),
+                InsertInstance = Prepare(connection, """
+                    INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, transfer_syntax_uid, content_date,
+                        content_time, content_time_n, completion_flag, verification_flag, preliminary_flag, concept_code_value,
+                        concept_coding_scheme, concept_code_meaning, image_type, image_rows, image_columns, number_of_frames, file_path,
+                        file_size, sha256, specific_character_set, extra_json, received_at)
+                    VALUES ($series, $uid, $sopClass, $number, $ts, $date, $time, $timeN, $completion, $verification, $preliminary,
+                        $codeValue, $codeScheme, $codeMeaning, $imageType, $rows, $columns, $frames, $path, $size, $sha, $charset, $extra, $now)
+                    """, InstanceParameters),
+                UpdateInstance = Prepare(connection, """
+                    UPDATE instance SET series_fk = $series, sop_class_uid = $sopClass, instance_number = $number, transfer_syntax_uid = $ts,
+                        content_date = $date, content_time = $time, content_time_n = $timeN, completion_flag = $completion,
+                        verification_flag = $verification, preliminary_flag = $preliminary, concept_code_value = $codeValue,
+                        concept_coding_scheme = $codeScheme, concept_code_meaning = $codeMeaning, image_type = $imageType, image_rows = $rows,
+                        image_columns = $columns, number_of_frames = $frames, file_path = $path, file_size = $size, sha256 = $sha,
+                        specific_character_set = $charset, extra_json = $extra, received_at = $now
+                    WHERE sop_instance_uid = $uid
+                    """, InstanceParameters),
+                InsertWork = Prepare(connection, """
+                    INSERT INTO work_queue (sop_instance_uid, study_instance_uid, series_instance_uid, kind, state, attempts, available_at, created_at)
+                    VALUES ($sop, $study, $series, $kind, 'pending', 0, $now, $now)
+                    RETURNING id
+                    """, "$sop", "$study", "$series", "$kind", "$now"),
+            };
+            (_connection, _s) = (connection, s);
+            return (connection, s);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static readonly string[] InstanceParameters =
+    [
+        "$series", "$uid", "$sopClass", "$number", "$ts", "$date", "$time", "$timeN", "$completion", "$verification", "$preliminary",
+        "$codeValue", "$codeScheme", "$codeMeaning", "$imageType", "$rows", "$columns", "$frames", "$path", "$size", "$sha", "$charset", "$extra", "$now",
+    ];
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var p in parameters) command.Parameters.Add(new SqliteParameter(p, DBNull.Value));
+        command.Prepare();
+        return command;
+    }
+
+    private void Reset()
+    {
+        if (_s is not null)
+            foreach (var c in _s.All) c.Dispose();
+        _connection?.Dispose();
+        (_connection, _s) = (null, null);
+    }
+
+    public void Dispose()
+    {
+        Reset();
+        _known.Clear();
+    }
+}
