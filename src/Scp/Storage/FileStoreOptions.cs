@@ -37,6 +37,14 @@ public sealed class FileStoreOptions
     /// </summary>
     public bool Journal { get; set; }
 
+    /// <summary>
+    /// What a journal record holds (durable mode with <see cref="Journal"/>): <see cref="JournalMode.WriteOnce"/>
+    /// (default) — the staged file is made durable by the group commit and the record only names it, so every byte is
+    /// written once; <see cref="JournalMode.Data"/> — the record carries the instance's bytes (written twice). See
+    /// docs/archive.md, "Durable mode".
+    /// </summary>
+    public JournalMode JournalMode { get; set; } = JournalMode.WriteOnce;
+
     /// <summary>Journal file; default <c>{Root}/../journal/ingest.journal</c>.</summary>
     public string? JournalPath { get; set; }
 
@@ -45,4 +53,14 @@ public sealed class FileStoreOptions
 
     /// <summary>How often the checkpoint makes materialised instances durable and retires their journal records.</summary>
     public TimeSpan JournalCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>What the ingest journal's records hold (<see cref="FileStoreOptions.JournalMode"/>).</summary>
+public enum JournalMode
+{
+    /// <summary>An intent record (staged path, final path, length, CRC-32C); the staged file itself is synced.</summary>
+    WriteOnce,
+
+    /// <summary>The instance's Part 10 bytes; the staged file is synced later by the checkpoint.</summary>
+    Data,
 }

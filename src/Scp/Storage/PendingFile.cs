@@ -43,6 +43,12 @@ public sealed class PendingFile : IAsyncDisposable
     /// <summary>The open handle of the <c>.part</c> (readable for a staged file), after <see cref="FlushToDiskAsync"/> holds every byte.</summary>
     internal Microsoft.Win32.SafeHandles.SafeFileHandle Handle => _stream.Handle;
 
+    /// <summary>CRC-32C of the bytes written so far.</summary>
+    internal uint Crc => _stream.Crc;
+
+    /// <summary>Starts write-back of the bytes flushed so far (no wait, no durability): see <see cref="NativeSync.StartWriteBack"/>.</summary>
+    internal void StartWriteBack() => NativeSync.StartWriteBack(_stream.Handle);
+
     /// <summary>Bytes written so far.</summary>
     public long Length => _stream.Length;
 

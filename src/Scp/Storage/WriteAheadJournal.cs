@@ -29,7 +29,11 @@ public sealed class WriteAheadJournal : IAsyncDisposable
     private const int CopyChunk = 1 << 20;
 
     /// <summary>Record kinds.</summary>
-    internal enum RecordKind : uint { Instance = 1, Cancel = 2 }
+    internal enum RecordKind : uint { Instance = 1, Cancel = 2, Intent = 3 }
+
+    // Intent payload: file length (8), file CRC-32C (4), staged path length (2), final path length (2), then both
+    // paths (UTF-8, relative to the store root).
+    private const int IntentFixed = 16;
 
     private readonly SafeFileHandle _handle;
     private readonly long _capacity;
@@ -39,7 +43,8 @@ public sealed class WriteAheadJournal : IAsyncDisposable
     private readonly object _lock = new();
     private readonly SemaphoreSlim _appendLock = new(1, 1);
     private readonly SemaphoreSlim _checkpointLock = new(1, 1);
-    private readonly Channel<(long Seq, TaskCompletionSource Done)> _unsynced = Channel.CreateUnbounded<(long, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(long Seq, TaskCompletionSource Done, bool SyncStore)> _unsynced = Channel.CreateUnbounded<(long, TaskCompletionSource, bool)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly bool _journalOnStoreFileSystem;
     private readonly SortedSet<long> _inFlight = []; // virtual offsets of records appended and not yet materialised
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _flusher;
@@ -83,6 +88,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             length = sizeBytes;
         }
         _capacity = length - DataStart;
+        _journalOnStoreFileSystem = NativeSync.SameFileSystem(folder, storeRoot);
         ReadControl();
         _head = _tail;
         _nextSeq = _tailSeq;
@@ -155,7 +161,60 @@ public sealed class WriteAheadJournal : IAsyncDisposable
                 _inFlight.Add(start);
             }
             ticket = new JournalTicket(start, seq);
-            _unsynced.Writer.TryWrite((seq, done));
+            _unsynced.Writer.TryWrite((seq, done, false));
+        }
+        finally { _appendLock.Release(); }
+        if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
+        try
+        {
+            await done.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            Materialized(ticket);
+            throw;
+        }
+        return ticket;
+    }
+
+    /// <summary>
+    /// Write-once durable mode: appends an intent record naming a staged file (<paramref name="stagedPath"/>, already
+    /// written, not synced) and its final place (<paramref name="finalPath"/>), both relative to the store root, with
+    /// the file's length and CRC-32C, and returns when both the record and the staged file are durable: the group
+    /// commit of such records is one <c>syncfs</c> of the store's file system (the staged files' data and names, and
+    /// the journal when it lives there; otherwise an <c>fdatasync</c> of the journal as well). The bytes are written
+    /// once, to the staged file. Release the ticket as for <see cref="AppendAsync(SafeFileHandle, long, CancellationToken)"/>.
+    /// </summary>
+    public async Task<JournalTicket> AppendIntentAsync(string stagedPath, string finalPath, long length, uint crc, CancellationToken ct)
+    {
+        var staged = System.Text.Encoding.UTF8.GetBytes(stagedPath);
+        var final = System.Text.Encoding.UTF8.GetBytes(finalPath);
+        if (staged.Length > ushort.MaxValue || final.Length > ushort.MaxValue) throw new ArgumentException("Path too long for an intent record.");
+        var payload = new byte[IntentFixed + staged.Length + final.Length];
+        BinaryPrimitives.WriteInt64LittleEndian(payload, length);
+        BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(8), crc);
+        BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(12), (ushort)staged.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(14), (ushort)final.Length);
+        staged.CopyTo(payload, IntentFixed);
+        final.CopyTo(payload, IntentFixed + staged.Length);
+        long recordLength = HeaderSize + payload.Length;
+        JournalTicket ticket;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _recovered.Task.WaitAsync(ct).ConfigureAwait(false);
+        await _appendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            long start = await ReserveAsync(recordLength, ct).ConfigureAwait(false);
+            long seq = _nextSeq;
+            WriteSmallRecord(start, seq, RecordKind.Intent, 0, payload);
+            lock (_lock)
+            {
+                _head = start + recordLength;
+                _nextSeq = seq + 1;
+                _inFlight.Add(start);
+            }
+            ticket = new JournalTicket(start, seq);
+            _unsynced.Writer.TryWrite((seq, done, true));
         }
         finally { _appendLock.Release(); }
         if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
@@ -251,7 +310,26 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         RandomAccess.Write(_handle, header, phys);
     }
 
-    // Group commit: one fdatasync covers every record written before it started.
+    // Header and a small payload in one write (intent records).
+    private void WriteSmallRecord(long start, long seq, RecordKind kind, long cancelledSeq, ReadOnlySpan<byte> payload)
+    {
+        long phys = DataStart + start % _capacity;
+        var record = new byte[HeaderSize + payload.Length];
+        var header = record.AsSpan(0, HeaderSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, RecordMagic);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[4..], (ulong)record.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[12..], seq);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)kind);
+        BinaryPrimitives.WriteInt64LittleEndian(header[24..], cancelledSeq);
+        BinaryPrimitives.WriteInt64LittleEndian(header[32..], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        payload.CopyTo(record.AsSpan(HeaderSize));
+        uint crc = Crc32C.Append(Crc32C.Append(0, header[..40]), payload);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], crc);
+        RandomAccess.Write(_handle, record, phys);
+    }
+
+    // Group commit: one sync covers every record written before it started — an fdatasync of the journal, or, when an
+    // intent record is in the batch, a syncfs of the store's file system (its staged files and, usually, the journal).
     private async Task FlushLoopAsync()
     {
         var batch = new List<TaskCompletionSource>();
@@ -260,10 +338,16 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             while (await _unsynced.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
                 batch.Clear();
-                while (_unsynced.Reader.TryRead(out var item)) batch.Add(item.Done);
+                bool syncStore = false;
+                while (_unsynced.Reader.TryRead(out var item))
+                {
+                    batch.Add(item.Done);
+                    syncStore |= item.SyncStore;
+                }
                 try
                 {
-                    NativeSync.DataSync(_handle);
+                    if (syncStore) NativeSync.SyncFileSystem(_storeRoot);
+                    if (!syncStore || !_journalOnStoreFileSystem) NativeSync.DataSync(_handle);
                     foreach (var d in batch) d.TrySetResult();
                 }
                 catch (IOException ex)
@@ -366,6 +450,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             {
                 if (!PayloadMatches(v, header, length)) break;
                 if (kind == RecordKind.Cancel) cancelled.Add(cancelledSeq);
+                else if (kind == RecordKind.Intent) records.Add(ReadIntent(seq, DataStart + v % _capacity + HeaderSize, length - HeaderSize));
                 else records.Add(new JournalRecord(this, seq, DataStart + v % _capacity + HeaderSize, length - HeaderSize));
                 v += length;
                 seq++;
@@ -385,6 +470,19 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         return replay;
     }
 
+    private JournalRecord ReadIntent(long seq, long physicalOffset, long payloadLength)
+    {
+        var payload = new byte[payloadLength];
+        RandomAccess.Read(_handle, payload, physicalOffset);
+        long length = BinaryPrimitives.ReadInt64LittleEndian(payload);
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(8));
+        int stagedLength = BinaryPrimitives.ReadUInt16LittleEndian(payload.AsSpan(12));
+        int finalLength = BinaryPrimitives.ReadUInt16LittleEndian(payload.AsSpan(14));
+        var staged = System.Text.Encoding.UTF8.GetString(payload, IntentFixed, stagedLength);
+        var final = System.Text.Encoding.UTF8.GetString(payload, IntentFixed + stagedLength, finalLength);
+        return new JournalRecord(this, seq, -1, length) { StagedPath = staged, FinalPath = final, FileCrc = crc };
+    }
+
     private bool TryReadHeader(long v, long expectedSeq, Span<byte> header, out RecordKind kind, out long length, out long cancelledSeq)
     {
         kind = 0; length = 0; cancelledSeq = 0;
@@ -396,7 +494,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         if (length < HeaderSize || v % _capacity + length > _capacity) return false;
         kind = (RecordKind)BinaryPrimitives.ReadUInt32LittleEndian(header[20..]);
         cancelledSeq = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
-        return kind is RecordKind.Instance or RecordKind.Cancel;
+        return kind is RecordKind.Instance or RecordKind.Cancel or RecordKind.Intent;
     }
 
     private bool PayloadMatches(long v, ReadOnlySpan<byte> header, long length)
@@ -511,8 +609,27 @@ public sealed class JournalRecord
     /// <summary>Bytes of the Part 10 file.</summary>
     public long Length { get; }
 
-    /// <summary>Writes the Part 10 file to <paramref name="destination"/>.</summary>
-    public void CopyTo(Stream destination) => _journal.CopyPayload(_offset, Length, destination);
+    /// <summary>
+    /// True for an intent record (write-once durable mode): the bytes are not in the journal but in the staged file
+    /// <see cref="StagedPath"/> or, once renamed, at <see cref="FinalPath"/>; <see cref="FileCrc"/> tells which holds them.
+    /// </summary>
+    public bool IsIntent => StagedPath is not null;
+
+    /// <summary>Intent record: the staged file, relative to the store root.</summary>
+    public string? StagedPath { get; init; }
+
+    /// <summary>Intent record: the final place, relative to the store root.</summary>
+    public string? FinalPath { get; init; }
+
+    /// <summary>Intent record: CRC-32C of the file's bytes.</summary>
+    public uint FileCrc { get; init; }
+
+    /// <summary>Writes the Part 10 file to <paramref name="destination"/> (a record that carries the bytes).</summary>
+    public void CopyTo(Stream destination)
+    {
+        if (IsIntent) throw new InvalidOperationException("An intent record does not carry the file's bytes.");
+        _journal.CopyPayload(_offset, Length, destination);
+    }
 }
 
 /// <summary>Journal settings derived from <see cref="FileStoreOptions"/>.</summary>
