@@ -44,6 +44,9 @@ public sealed class FileStore
     /// </summary>
     public bool JournalWritesOnce => Journal is not null && _options.JournalMode == JournalMode.WriteOnce;
 
+    /// <summary>Write-once mode with <see cref="FileStoreOptions.EarlyWriteBack"/>: a complete staged file starts its write-back at once.</summary>
+    internal bool StartsWriteBackEarly => JournalWritesOnce && _options.EarlyWriteBack;
+
     /// <summary>True when each commit fsyncs its file and folder itself (neither fast nor journal mode).</summary>
     internal bool SyncsEachFile => !_options.FastMode && Journal is null;
 

@@ -10,9 +10,11 @@ namespace EdgeCancer.Scp.Storage;
 
 /// <summary>
 /// The ingest journal of durable mode: one preallocated file, used as a ring, to which every received instance is
-/// appended as a record (header + the Part 10 bytes + CRC-32C) before its success is sent. A record is durable after
-/// one <c>fdatasync</c> of the journal, shared by every record appended meanwhile (group commit across associations);
-/// the store file and the index row are then written without any sync. <see cref="CheckpointAsync"/> (in the
+/// appended as a record before its success is sent — in write-once mode an intent record naming the staged file and
+/// its final place (with the file's length and CRC-32C), made durable together with the staged file by one
+/// <c>syncfs</c>; in data mode a record carrying the Part 10 bytes, made durable by one <c>fdatasync</c> of the
+/// journal. Either sync is shared by every record appended meanwhile (group commit across associations); the rename
+/// and the index row are then written without any sync. <see cref="CheckpointAsync"/> (in the
 /// background) makes the materialised files and rows durable with one <c>syncfs</c> and one index sync, then retires
 /// the records. At start, <see cref="ReadUnretired"/> yields the records not yet retired, which recovery replays.
 /// The durability argument is in docs/archive.md ("Durable mode: the ingest journal").
@@ -43,11 +45,15 @@ public sealed class WriteAheadJournal : IAsyncDisposable
     private readonly object _lock = new();
     private readonly SemaphoreSlim _appendLock = new(1, 1);
     private readonly SemaphoreSlim _checkpointLock = new(1, 1);
-    private readonly Channel<(long Seq, TaskCompletionSource Done, bool SyncStore)> _unsynced = Channel.CreateUnbounded<(long, TaskCompletionSource, bool)>(new UnboundedChannelOptions { SingleReader = true });
+    // Group commit (see WaitDurableAsync): records up to _writtenSeq are in the page cache, up to _durableSeq on disk.
+    private readonly object _syncGate = new();
+    private long _writtenSeq;
+    private long _intentSeq;
+    private long _durableSeq;
+    private bool _syncing;
+    private TaskCompletionSource _syncDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly bool _journalOnStoreFileSystem;
     private readonly SortedSet<long> _inFlight = []; // virtual offsets of records appended and not yet materialised
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _flusher;
     private TaskCompletionSource _spaceFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _head;       // next virtual offset
@@ -109,7 +115,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             // Until recovery has stored them again, no checkpoint may retire them.
             _inFlight.Add(_tail);
         }
-        _flusher = Task.Run(FlushLoopAsync);
+        _writtenSeq = _durableSeq = _intentSeq = _nextSeq - 1;
     }
 
     /// <summary>The journal file.</summary>
@@ -144,7 +150,6 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         long recordLength = HeaderSize + length;
         if (length > MaxPayloadBytes) throw new ArgumentOutOfRangeException(nameof(length), $"{length} bytes is more than the journal's record limit ({MaxPayloadBytes})");
         JournalTicket ticket;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _recovered.Task.WaitAsync(ct).ConfigureAwait(false);
         await _appendLock.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -161,13 +166,13 @@ public sealed class WriteAheadJournal : IAsyncDisposable
                 _inFlight.Add(start);
             }
             ticket = new JournalTicket(start, seq);
-            _unsynced.Writer.TryWrite((seq, done, false));
+            Written(seq, intent: false);
         }
         finally { _appendLock.Release(); }
         if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
         try
         {
-            await done.Task.WaitAsync(ct).ConfigureAwait(false);
+            await WaitDurableAsync(ticket.Seq, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -199,7 +204,6 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         final.CopyTo(payload, IntentFixed + staged.Length);
         long recordLength = HeaderSize + payload.Length;
         JournalTicket ticket;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _recovered.Task.WaitAsync(ct).ConfigureAwait(false);
         await _appendLock.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -214,13 +218,13 @@ public sealed class WriteAheadJournal : IAsyncDisposable
                 _inFlight.Add(start);
             }
             ticket = new JournalTicket(start, seq);
-            _unsynced.Writer.TryWrite((seq, done, true));
+            Written(seq, intent: true);
         }
         finally { _appendLock.Release(); }
         if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
         try
         {
-            await done.Task.WaitAsync(ct).ConfigureAwait(false);
+            await WaitDurableAsync(ticket.Seq, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -249,12 +253,14 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         try
         {
             long start = await ReserveAsync(HeaderSize, ct).ConfigureAwait(false);
-            WriteRecord(start, _nextSeq, RecordKind.Cancel, ticket.Seq, null, 0);
+            long seq = _nextSeq;
+            WriteRecord(start, seq, RecordKind.Cancel, ticket.Seq, null, 0);
             lock (_lock)
             {
                 _head = start + HeaderSize;
-                _nextSeq++;
+                _nextSeq = seq + 1;
             }
+            Written(seq, intent: false);
         }
         finally { _appendLock.Release(); }
     }
@@ -328,37 +334,71 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         RandomAccess.Write(_handle, record, phys);
     }
 
-    // Group commit: one sync covers every record written before it started — an fdatasync of the journal, or, when an
-    // intent record is in the batch, a syncfs of the store's file system (its staged files and, usually, the journal).
-    private async Task FlushLoopAsync()
+    // Called under the append lock, right after a record reached the page cache (so in sequence order).
+    private void Written(long seq, bool intent)
     {
-        var batch = new List<TaskCompletionSource>();
-        try
+        lock (_syncGate)
         {
-            while (await _unsynced.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            _writtenSeq = seq;
+            if (intent) _intentSeq = seq;
+        }
+    }
+
+    // Group commit, led by a waiter: one sync covers every record written before it started — an fdatasync of the
+    // journal, or, when an intent record is among them, a syncfs of the store's file system (the staged files, their
+    // names and, usually, the journal). The first waiter that finds no sync running runs one itself, on its own thread
+    // (so a lone association never waits for another thread to be scheduled); those that arrive meanwhile wait for it
+    // and, if it started before their record was written, the first of them to wake leads the next one.
+    private async Task WaitDurableAsync(long seq, CancellationToken ct)
+    {
+        while (true)
+        {
+            Task running = Task.CompletedTask;
+            long target = 0;
+            bool lead = false, syncStore = false;
+            TaskCompletionSource? done = null;
+            lock (_syncGate)
             {
-                batch.Clear();
-                bool syncStore = false;
-                while (_unsynced.Reader.TryRead(out var item))
+                if (_durableSeq >= seq) return;
+                if (_syncing) running = _syncDone.Task;
+                else
                 {
-                    batch.Add(item.Done);
-                    syncStore |= item.SyncStore;
-                }
-                try
-                {
-                    if (syncStore) NativeSync.SyncFileSystem(_storeRoot);
-                    if (!syncStore || !_journalOnStoreFileSystem) NativeSync.DataSync(_handle);
-                    foreach (var d in batch) d.TrySetResult();
-                }
-                catch (IOException ex)
-                {
-                    StorageLog.JournalSyncFailed(_logger, ex, Path);
-                    foreach (var d in batch) d.TrySetException(ex);
+                    lead = _syncing = true;
+                    target = _writtenSeq;
+                    syncStore = _intentSeq > _durableSeq;
+                    done = _syncDone;
                 }
             }
+            if (!lead)
+            {
+                // A failed sync fails its waiters: no success is sent for a record that may not be durable.
+                await running.WaitAsync(ct).ConfigureAwait(false);
+                continue;
+            }
+            try
+            {
+                if (syncStore) NativeSync.SyncFileSystem(_storeRoot);
+                if (!syncStore || !_journalOnStoreFileSystem) NativeSync.DataSync(_handle);
+            }
+            catch (Exception ex)
+            {
+                if (ex is IOException) StorageLog.JournalSyncFailed(_logger, ex, Path);
+                lock (_syncGate)
+                {
+                    _syncing = false;
+                    _syncDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                done!.TrySetException(ex);
+                throw;
+            }
+            lock (_syncGate)
+            {
+                _durableSeq = Math.Max(_durableSeq, target);
+                _syncing = false;
+                _syncDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            done!.TrySetResult();
         }
-        catch (OperationCanceledException) { }
-        while (_unsynced.Reader.TryRead(out var item)) item.Done.TrySetCanceled();
     }
 
     /// <summary>
@@ -575,15 +615,14 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         NativeSync.DataSync(_handle);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        _unsynced.Writer.TryComplete();
-        try { await _flusher.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        // Waiters lead their own syncs (no background loop to stop); the handle's reference count keeps a sync that is
+        // still running safe.
         _handle.Dispose();
-        _stop.Dispose();
         _appendLock.Dispose();
         _checkpointLock.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
 
