@@ -17,6 +17,7 @@
 #   REPEATS=1             measurements per target and case; the best is reported
 #   SKIP_BUILD=1 SKIP_INGEST=1 SKIP_FIND=1   skip a part
 #   TARGETS="ours-fast storescp"   measure only these ingest targets (ours-durable orthanc ours-fast storescp), e.g.
+#                         (also ours-durable-data: durable mode with Storage:JournalMode=Data, the journal carrying the bytes)
 #                         our node and one peer while iterating; the ratios of the targets left out print as n/a
 #   CASES="single"        ingest cases to run (single parallel)
 #   STORESCP_OPTS, ORTHANC_STORAGE_ACCESS_ON_FIND=Never   peer tuning (defaults noted in benchmarks/README.md)
@@ -200,8 +201,9 @@ if [ -z "${SKIP_INGEST:-}" ]; then
   measure() { # KEY CASE
     local key=$1 case=$2 dir="$WORK/$1-$2" stored rss
     case $key in
-      ours-durable|ours-fast)
-        start_ours "$dir" "${key#ours-}"
+      ours-durable|ours-fast|ours-durable-data)
+        if [ "$key" = ours-durable-data ]; then start_ours "$dir" durable EDGECANCER_Storage__JournalMode=Data
+        else start_ours "$dir" "${key#ours-}"; fi
         send EDGECANCER "$PORT_OURS" "$case"
         rss=$(ours_peak_rss_mb)
         [ "$rss" -gt "$PEAK_RSS" ] && PEAK_RSS=$rss
@@ -265,13 +267,15 @@ if [ -z "${SKIP_INGEST:-}" ]; then
   echo "storescu (TCP_NODELAY=1) sending $SLICES-slice 512x512 CT series ($(calc "$BYTES_ONE / 1048576" 1) MB each); parallel = $PARALLEL storescu processes, one series each"
   echo
   printf '%-34s %14s %10s %14s %10s\n' "target" "single img/s" "MB/s" "parallel img/s" "MB/s"
-  for key in ours-durable ours-fast storescp orthanc; do
+  for key in ours-durable ours-durable-data ours-fast storescp orthanc; do
     case $key in
       ours-durable) name="EdgeCancer durable (default)";;
+      ours-durable-data) name="EdgeCancer durable, JournalMode=Data";;
       ours-fast) name="EdgeCancer --fast";;
       storescp) name="DCMTK storescp --fork";;
       orthanc) name="Orthanc $ORTHANC_VERSION SyncStorageArea";;
     esac
+    [ "$key" = ours-durable-data ] && [ -z "${RATE[$key,single]:-}${RATE[$key,parallel]:-}" ] && continue
     printf '%-34s %14s %10s %14s %10s\n' "$name" "${RATE[$key,single]:--}" "${MBS[$key,single]:--}" "${RATE[$key,parallel]:--}" "${MBS[$key,parallel]:--}"
   done
   echo

@@ -122,15 +122,19 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         // Replay of a record whose row survived: the row is re-written, its work item is not queued twice.
         if (replaying && enqueue && await index.FindInstanceAsync(sopInstance, ct).ConfigureAwait(false) is not null) enqueue = false;
 
-        // Durable mode with the journal: the record is durable (one shared fdatasync) before the file is renamed and
+        // Durable mode with the journal: the record is durable (one shared sync) before the file is renamed and
         // the row committed, both without sync; the checkpoint makes those durable later and retires the record.
+        // Write-once mode: the record only names the staged file, which the same shared sync (syncfs) makes durable.
         var journal = store.Journal;
-        bool tooLarge = journal is not null && pending.Length > journal.MaxPayloadBytes;
+        bool writeOnce = store.JournalWritesOnce;
+        bool tooLarge = journal is not null && !writeOnce && pending.Length > journal.MaxPayloadBytes;
         JournalTicket? ticket = null;
         // Too large for a record: its bytes are synced before it gets its name, so a crash never leaves it torn.
         if (tooLarge) await pending.FlushToDiskAsync(ct, force: true).ConfigureAwait(false);
         if (journal is not null && !tooLarge && !replaying)
-            ticket = await journal.AppendAsync(pending.Handle, pending.Length, ct).ConfigureAwait(false);
+            ticket = writeOnce
+                ? await journal.AppendIntentAsync(Path.GetRelativePath(store.Root, pending.PartPath), pending.RelativePath, pending.Length, pending.Crc, ct).ConfigureAwait(false)
+                : await journal.AppendAsync(pending.Handle, pending.Length, ct).ConfigureAwait(false);
         StoreResult result;
         try
         {
@@ -163,18 +167,43 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         var journal = store.Journal;
         if (journal is null) return 0;
         var records = journal.ReadUnretired();
+        var stagedSources = new List<string>();
         int replayed = 0;
         foreach (var r in records)
         {
+            // An intent record: the bytes are in the staged file (not renamed yet) or at the final place (renamed),
+            // whichever has the recorded length and CRC; neither means the instance was never acknowledged.
+            string? source = null;
+            if (r.IsIntent)
+            {
+                foreach (var candidate in new[] { r.StagedPath!, r.FinalPath! })
+                {
+                    var full = store.GetFullPath(candidate);
+                    if (FileStore.FileMatches(full, r.Length, r.FileCrc)) { source = full; break; }
+                }
+                if (source is null) continue;
+            }
             var begin = store.BeginIncoming();
             if (begin.Write is null) throw new IOException($"Cannot replay the ingest journal {journal.Path}: {begin.Message}");
             await using var pending = begin.Write;
-            r.CopyTo(pending.Stream);
+            if (source is null) r.CopyTo(pending.Stream);
+            else
+            {
+                await using (var file = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
+                    await file.CopyToAsync(pending.Stream, ct).ConfigureAwait(false);
+                // The copy replaces the only durable copy (at the final place) or will be all that is left once the
+                // staged file is deleted: its bytes are synced before its rename, so a crash during replay never
+                // leaves the instance torn while its record is still there to replay it again.
+                await pending.FlushToDiskAsync(ct, force: true).ConfigureAwait(false);
+                if (source != store.GetFullPath(r.FinalPath!)) stagedSources.Add(source);
+            }
             var (outcome, _, _) = await CommitStagedAsync(pending, null, null, null, replaying: true, ct).ConfigureAwait(false);
             if (outcome.Status.IsSuccess) replayed++;
         }
         journal.RecoveryReplayed();
         await journal.CheckpointAsync(ct, force: true).ConfigureAwait(false);
+        // Only now (the copies and their names are durable, the records retired) may the staged files go.
+        foreach (var staged in stagedSources) store.DeletePart(staged);
         return replayed;
     }
 }

@@ -38,6 +38,15 @@ public sealed class FileStore
     /// <summary>The ingest journal of durable mode, or null (fast mode, or each instance synced on its own).</summary>
     public WriteAheadJournal? Journal { get; }
 
+    /// <summary>
+    /// True when the journal holds intent records (<see cref="JournalMode.WriteOnce"/>): a staged file is made durable
+    /// by the journal's group commit before it is renamed.
+    /// </summary>
+    public bool JournalWritesOnce => Journal is not null && _options.JournalMode == JournalMode.WriteOnce;
+
+    /// <summary>Write-once mode with <see cref="FileStoreOptions.EarlyWriteBack"/>: a complete staged file starts its write-back at once.</summary>
+    internal bool StartsWriteBackEarly => JournalWritesOnce && _options.EarlyWriteBack;
+
     /// <summary>True when each commit fsyncs its file and folder itself (neither fast nor journal mode).</summary>
     internal bool SyncsEachFile => !_options.FastMode && Journal is null;
 
@@ -160,6 +169,36 @@ public sealed class FileStore
         return UidProblem.None;
     }
 
+    /// <summary>
+    /// True when the file at <paramref name="fullPath"/> has exactly <paramref name="length"/> bytes whose CRC-32C is
+    /// <paramref name="crc"/> (replay of an intent record: which of the staged or final file holds the instance).
+    /// </summary>
+    internal static bool FileMatches(string fullPath, long length, uint crc)
+    {
+        SafeFileHandle handle;
+        try { handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
+        catch (FileNotFoundException) { return false; }
+        catch (DirectoryNotFoundException) { return false; }
+        using (handle)
+        {
+            if (RandomAccess.GetLength(handle) != length) return false;
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+            try
+            {
+                uint c = 0;
+                for (long done = 0; done < length;)
+                {
+                    int n = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)), done);
+                    if (n <= 0) return false;
+                    c = Crc32C.Append(c, buffer.AsSpan(0, n));
+                    done += n;
+                }
+                return c == crc;
+            }
+            finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
+        }
+    }
+
     internal bool QueueBackgroundSync(string finalPath)
     {
         if (!_options.FastMode || _syncQueue is null) return false;
@@ -185,11 +224,16 @@ public sealed class FileStore
     /// Crash recovery, run once at start: a <c>.part</c> file is a write that never committed, so no success was
     /// sent for it. Deletes them all and logs how many.
     /// </summary>
-    public int DeleteLeftoverPartFiles()
+    /// <param name="writtenBefore">
+    /// Only files last written before this time (UTC), e.g. the process start, so that a write another role of this
+    /// process has just begun (the worker storing a report) is not taken for a leftover.
+    /// </param>
+    public int DeleteLeftoverPartFiles(DateTime? writtenBefore = null)
     {
         int count = 0;
         foreach (var part in Directory.EnumerateFiles(Root, "*" + PartSuffix, SearchOption.AllDirectories))
         {
+            if (writtenBefore is { } limit && File.GetLastWriteTimeUtc(part) >= limit) continue;
             DeletePart(part);
             count++;
         }

@@ -30,12 +30,26 @@ public sealed class FileStoreOptions
     public int WriteBufferSize { get; set; } = 512 * 1024;
 
     /// <summary>
-    /// Durable mode through the ingest journal (when <see cref="FastMode"/> is off): each instance is appended to a
-    /// preallocated journal and made durable with one shared <c>fdatasync</c> before success; the store file and the
-    /// index row are written without sync and made durable by a background checkpoint. Off: every instance is synced
+    /// Durable mode through the ingest journal (when <see cref="FastMode"/> is off): each instance is journalled and
+    /// made durable with one shared sync before success (see <see cref="JournalMode"/>); the rename and the index row
+    /// are written without sync and made durable by a background checkpoint. Off: every instance is synced
     /// on its own (fsync of the file, of its folder, and the index commit). The node turns it on by default.
     /// </summary>
     public bool Journal { get; set; }
+
+    /// <summary>
+    /// What a journal record holds (durable mode with <see cref="Journal"/>): <see cref="JournalMode.WriteOnce"/>
+    /// (default) — the staged file is made durable by the group commit and the record only names it, so every byte is
+    /// written once; <see cref="JournalMode.Data"/> — the record carries the instance's bytes (written twice). See
+    /// docs/archive.md, "Durable mode".
+    /// </summary>
+    public JournalMode JournalMode { get; set; } = JournalMode.WriteOnce;
+
+    /// <summary>
+    /// Write-once durable mode: start the write-back of a staged file (<c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>,
+    /// no wait) as soon as it is complete, so that the group sync that follows finds its data already on the way.
+    /// </summary>
+    public bool EarlyWriteBack { get; set; } = true;
 
     /// <summary>Journal file; default <c>{Root}/../journal/ingest.journal</c>.</summary>
     public string? JournalPath { get; set; }
@@ -46,3 +60,14 @@ public sealed class FileStoreOptions
     /// <summary>How often the checkpoint makes materialised instances durable and retires their journal records.</summary>
     public TimeSpan JournalCheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
+
+/// <summary>What the ingest journal's records hold (<see cref="FileStoreOptions.JournalMode"/>).</summary>
+public enum JournalMode
+{
+    /// <summary>An intent record (staged path, final path, length, CRC-32C); the staged file itself is synced.</summary>
+    WriteOnce,
+
+    /// <summary>The instance's Part 10 bytes; the staged file is synced later by the checkpoint.</summary>
+    Data,
+}
+

@@ -13,6 +13,7 @@ public sealed class PendingFile : IAsyncDisposable
     private readonly string _partPath;
     private bool _createdFolder;
     private bool _synced;
+    private bool _writeBackStarted;
     private bool _closed;
 
     internal PendingFile(FileStore store, StagingStream stream, string partPath, string finalPath, string relativePath, bool createdFolder)
@@ -43,6 +44,12 @@ public sealed class PendingFile : IAsyncDisposable
     /// <summary>The open handle of the <c>.part</c> (readable for a staged file), after <see cref="FlushToDiskAsync"/> holds every byte.</summary>
     internal Microsoft.Win32.SafeHandles.SafeFileHandle Handle => _stream.Handle;
 
+    /// <summary>CRC-32C of the bytes written so far.</summary>
+    internal uint Crc => _stream.Crc;
+
+    /// <summary>Starts write-back of the bytes flushed so far (no wait, no durability): see <see cref="NativeSync.StartWriteBack"/>.</summary>
+    internal void StartWriteBack() => NativeSync.StartWriteBack(_stream.Handle);
+
     /// <summary>Bytes written so far.</summary>
     public long Length => _stream.Length;
 
@@ -69,6 +76,11 @@ public sealed class PendingFile : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_closed, this);
         ct.ThrowIfCancellationRequested();
         _stream.Flush();
+        if (!_synced && !force && !_writeBackStarted && _store.StartsWriteBackEarly)
+        {
+            StartWriteBack();
+            _writeBackStarted = true;
+        }
         if (!_synced && (_store.SyncsEachFile || force))
         {
             await Task.Run(_stream.FlushToDisk, ct).ConfigureAwait(false);
@@ -92,7 +104,8 @@ public sealed class PendingFile : IAsyncDisposable
         File.Move(_partPath, FullPath, overwrite: true);
         IsCommitted = true;
         if (_store.QueueBackgroundSync(FullPath)) return;
-        // Journal mode: the content is durable in the journal; the journal's checkpoint (syncfs) makes this rename durable.
+        // Journal mode: the content is durable (write-once: this file, synced by the group syncfs before the rename; data
+        // mode: the journal record); the journal's checkpoint (syncfs) makes this rename durable.
         if (!_store.SyncsEachFile) return;
         var folder = Path.GetDirectoryName(FullPath)!;
         await Task.Run(() =>

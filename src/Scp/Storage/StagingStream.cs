@@ -20,6 +20,7 @@ internal sealed class StagingStream : Stream
     private int _prefixLength;
     private int _count;
     private long _written;
+    private uint _crc;
 
     public StagingStream(SafeFileHandle handle, int bufferSize, int prefixCapacity)
     {
@@ -36,6 +37,9 @@ internal sealed class StagingStream : Stream
 
     public SafeFileHandle Handle => _handle;
 
+    /// <summary>CRC-32C of every byte written so far (the ingest journal's intent records).</summary>
+    public uint Crc => _crc;
+
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => _buffer is not null;
@@ -46,6 +50,7 @@ internal sealed class StagingStream : Stream
     {
         var buffer = _buffer ?? throw new ObjectDisposedException(nameof(StagingStream));
         KeepPrefix(source);
+        _crc = Crc32C.Append(_crc, source);
         while (source.Length > 0)
         {
             if (_count == 0 && source.Length >= buffer.Length)

@@ -10,9 +10,11 @@ namespace EdgeCancer.Scp.Storage;
 
 /// <summary>
 /// The ingest journal of durable mode: one preallocated file, used as a ring, to which every received instance is
-/// appended as a record (header + the Part 10 bytes + CRC-32C) before its success is sent. A record is durable after
-/// one <c>fdatasync</c> of the journal, shared by every record appended meanwhile (group commit across associations);
-/// the store file and the index row are then written without any sync. <see cref="CheckpointAsync"/> (in the
+/// appended as a record before its success is sent — in write-once mode an intent record naming the staged file and
+/// its final place (with the file's length and CRC-32C), made durable together with the staged file by one
+/// <c>syncfs</c>; in data mode a record carrying the Part 10 bytes, made durable by one <c>fdatasync</c> of the
+/// journal. Either sync is shared by every record appended meanwhile (group commit across associations); the rename
+/// and the index row are then written without any sync. <see cref="CheckpointAsync"/> (in the
 /// background) makes the materialised files and rows durable with one <c>syncfs</c> and one index sync, then retires
 /// the records. At start, <see cref="ReadUnretired"/> yields the records not yet retired, which recovery replays.
 /// The durability argument is in docs/archive.md ("Durable mode: the ingest journal").
@@ -29,7 +31,11 @@ public sealed class WriteAheadJournal : IAsyncDisposable
     private const int CopyChunk = 1 << 20;
 
     /// <summary>Record kinds.</summary>
-    internal enum RecordKind : uint { Instance = 1, Cancel = 2 }
+    internal enum RecordKind : uint { Instance = 1, Cancel = 2, Intent = 3 }
+
+    // Intent payload: file length (8), file CRC-32C (4), staged path length (2), final path length (2), then both
+    // paths (UTF-8, relative to the store root).
+    private const int IntentFixed = 16;
 
     private readonly SafeFileHandle _handle;
     private readonly long _capacity;
@@ -39,10 +45,15 @@ public sealed class WriteAheadJournal : IAsyncDisposable
     private readonly object _lock = new();
     private readonly SemaphoreSlim _appendLock = new(1, 1);
     private readonly SemaphoreSlim _checkpointLock = new(1, 1);
-    private readonly Channel<(long Seq, TaskCompletionSource Done)> _unsynced = Channel.CreateUnbounded<(long, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    // Group commit (see WaitDurableAsync): records up to _writtenSeq are in the page cache, up to _durableSeq on disk.
+    private readonly object _syncGate = new();
+    private long _writtenSeq;
+    private long _intentSeq;
+    private long _durableSeq;
+    private bool _syncing;
+    private TaskCompletionSource _syncDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _journalOnStoreFileSystem;
     private readonly SortedSet<long> _inFlight = []; // virtual offsets of records appended and not yet materialised
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _flusher;
     private TaskCompletionSource _spaceFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<bool> _checkpointRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _head;       // next virtual offset
@@ -83,6 +94,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             length = sizeBytes;
         }
         _capacity = length - DataStart;
+        _journalOnStoreFileSystem = NativeSync.SameFileSystem(folder, storeRoot);
         ReadControl();
         _head = _tail;
         _nextSeq = _tailSeq;
@@ -103,7 +115,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             // Until recovery has stored them again, no checkpoint may retire them.
             _inFlight.Add(_tail);
         }
-        _flusher = Task.Run(FlushLoopAsync);
+        _writtenSeq = _durableSeq = _intentSeq = _nextSeq - 1;
     }
 
     /// <summary>The journal file.</summary>
@@ -138,7 +150,6 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         long recordLength = HeaderSize + length;
         if (length > MaxPayloadBytes) throw new ArgumentOutOfRangeException(nameof(length), $"{length} bytes is more than the journal's record limit ({MaxPayloadBytes})");
         JournalTicket ticket;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await _recovered.Task.WaitAsync(ct).ConfigureAwait(false);
         await _appendLock.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -155,13 +166,65 @@ public sealed class WriteAheadJournal : IAsyncDisposable
                 _inFlight.Add(start);
             }
             ticket = new JournalTicket(start, seq);
-            _unsynced.Writer.TryWrite((seq, done));
+            Written(seq, intent: false);
         }
         finally { _appendLock.Release(); }
         if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
         try
         {
-            await done.Task.WaitAsync(ct).ConfigureAwait(false);
+            await WaitDurableAsync(ticket.Seq, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            Materialized(ticket);
+            throw;
+        }
+        return ticket;
+    }
+
+    /// <summary>
+    /// Write-once durable mode: appends an intent record naming a staged file (<paramref name="stagedPath"/>, already
+    /// written, not synced) and its final place (<paramref name="finalPath"/>), both relative to the store root, with
+    /// the file's length and CRC-32C, and returns when both the record and the staged file are durable: the group
+    /// commit of such records is one <c>syncfs</c> of the store's file system (the staged files' data and names, and
+    /// the journal when it lives there; otherwise an <c>fdatasync</c> of the journal as well). The bytes are written
+    /// once, to the staged file. Release the ticket as for <see cref="AppendAsync(SafeFileHandle, long, CancellationToken)"/>.
+    /// </summary>
+    public async Task<JournalTicket> AppendIntentAsync(string stagedPath, string finalPath, long length, uint crc, CancellationToken ct)
+    {
+        var staged = System.Text.Encoding.UTF8.GetBytes(stagedPath);
+        var final = System.Text.Encoding.UTF8.GetBytes(finalPath);
+        if (staged.Length > ushort.MaxValue || final.Length > ushort.MaxValue) throw new ArgumentException("Path too long for an intent record.");
+        var payload = new byte[IntentFixed + staged.Length + final.Length];
+        BinaryPrimitives.WriteInt64LittleEndian(payload, length);
+        BinaryPrimitives.WriteUInt32LittleEndian(payload.AsSpan(8), crc);
+        BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(12), (ushort)staged.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(14), (ushort)final.Length);
+        staged.CopyTo(payload, IntentFixed);
+        final.CopyTo(payload, IntentFixed + staged.Length);
+        long recordLength = HeaderSize + payload.Length;
+        JournalTicket ticket;
+        await _recovered.Task.WaitAsync(ct).ConfigureAwait(false);
+        await _appendLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            long start = await ReserveAsync(recordLength, ct).ConfigureAwait(false);
+            long seq = _nextSeq;
+            WriteSmallRecord(start, seq, RecordKind.Intent, 0, payload);
+            lock (_lock)
+            {
+                _head = start + recordLength;
+                _nextSeq = seq + 1;
+                _inFlight.Add(start);
+            }
+            ticket = new JournalTicket(start, seq);
+            Written(seq, intent: true);
+        }
+        finally { _appendLock.Release(); }
+        if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
+        try
+        {
+            await WaitDurableAsync(ticket.Seq, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -190,12 +253,14 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         try
         {
             long start = await ReserveAsync(HeaderSize, ct).ConfigureAwait(false);
-            WriteRecord(start, _nextSeq, RecordKind.Cancel, ticket.Seq, null, 0);
+            long seq = _nextSeq;
+            WriteRecord(start, seq, RecordKind.Cancel, ticket.Seq, null, 0);
             lock (_lock)
             {
                 _head = start + HeaderSize;
-                _nextSeq++;
+                _nextSeq = seq + 1;
             }
+            Written(seq, intent: false);
         }
         finally { _appendLock.Release(); }
     }
@@ -251,30 +316,89 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         RandomAccess.Write(_handle, header, phys);
     }
 
-    // Group commit: one fdatasync covers every record written before it started.
-    private async Task FlushLoopAsync()
+    // Header and a small payload in one write (intent records).
+    private void WriteSmallRecord(long start, long seq, RecordKind kind, long cancelledSeq, ReadOnlySpan<byte> payload)
     {
-        var batch = new List<TaskCompletionSource>();
-        try
+        long phys = DataStart + start % _capacity;
+        var record = new byte[HeaderSize + payload.Length];
+        var header = record.AsSpan(0, HeaderSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, RecordMagic);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[4..], (ulong)record.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[12..], seq);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)kind);
+        BinaryPrimitives.WriteInt64LittleEndian(header[24..], cancelledSeq);
+        BinaryPrimitives.WriteInt64LittleEndian(header[32..], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        payload.CopyTo(record.AsSpan(HeaderSize));
+        uint crc = Crc32C.Append(Crc32C.Append(0, header[..40]), payload);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], crc);
+        RandomAccess.Write(_handle, record, phys);
+    }
+
+    // Called under the append lock, right after a record reached the page cache (so in sequence order).
+    private void Written(long seq, bool intent)
+    {
+        lock (_syncGate)
         {
-            while (await _unsynced.Reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            _writtenSeq = seq;
+            if (intent) _intentSeq = seq;
+        }
+    }
+
+    // Group commit, led by a waiter: one sync covers every record written before it started — an fdatasync of the
+    // journal, or, when an intent record is among them, a syncfs of the store's file system (the staged files, their
+    // names and, usually, the journal). The first waiter that finds no sync running runs one itself, on its own thread
+    // (so a lone association never waits for another thread to be scheduled); those that arrive meanwhile wait for it
+    // and, if it started before their record was written, the first of them to wake leads the next one.
+    private async Task WaitDurableAsync(long seq, CancellationToken ct)
+    {
+        while (true)
+        {
+            Task running = Task.CompletedTask;
+            long target = 0;
+            bool lead = false, syncStore = false;
+            TaskCompletionSource? done = null;
+            lock (_syncGate)
             {
-                batch.Clear();
-                while (_unsynced.Reader.TryRead(out var item)) batch.Add(item.Done);
-                try
+                if (_durableSeq >= seq) return;
+                if (_syncing) running = _syncDone.Task;
+                else
                 {
-                    NativeSync.DataSync(_handle);
-                    foreach (var d in batch) d.TrySetResult();
-                }
-                catch (IOException ex)
-                {
-                    StorageLog.JournalSyncFailed(_logger, ex, Path);
-                    foreach (var d in batch) d.TrySetException(ex);
+                    lead = _syncing = true;
+                    target = _writtenSeq;
+                    syncStore = _intentSeq > _durableSeq;
+                    done = _syncDone;
                 }
             }
+            if (!lead)
+            {
+                // A failed sync fails its waiters: no success is sent for a record that may not be durable.
+                await running.WaitAsync(ct).ConfigureAwait(false);
+                continue;
+            }
+            try
+            {
+                if (syncStore) NativeSync.SyncFileSystem(_storeRoot);
+                if (!syncStore || !_journalOnStoreFileSystem) NativeSync.DataSync(_handle);
+            }
+            catch (Exception ex)
+            {
+                if (ex is IOException) StorageLog.JournalSyncFailed(_logger, ex, Path);
+                lock (_syncGate)
+                {
+                    _syncing = false;
+                    _syncDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                done!.TrySetException(ex);
+                throw;
+            }
+            lock (_syncGate)
+            {
+                _durableSeq = Math.Max(_durableSeq, target);
+                _syncing = false;
+                _syncDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            done!.TrySetResult();
         }
-        catch (OperationCanceledException) { }
-        while (_unsynced.Reader.TryRead(out var item)) item.Done.TrySetCanceled();
     }
 
     /// <summary>
@@ -366,6 +490,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             {
                 if (!PayloadMatches(v, header, length)) break;
                 if (kind == RecordKind.Cancel) cancelled.Add(cancelledSeq);
+                else if (kind == RecordKind.Intent) records.Add(ReadIntent(seq, DataStart + v % _capacity + HeaderSize, length - HeaderSize));
                 else records.Add(new JournalRecord(this, seq, DataStart + v % _capacity + HeaderSize, length - HeaderSize));
                 v += length;
                 seq++;
@@ -385,6 +510,19 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         return replay;
     }
 
+    private JournalRecord ReadIntent(long seq, long physicalOffset, long payloadLength)
+    {
+        var payload = new byte[payloadLength];
+        RandomAccess.Read(_handle, payload, physicalOffset);
+        long length = BinaryPrimitives.ReadInt64LittleEndian(payload);
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(8));
+        int stagedLength = BinaryPrimitives.ReadUInt16LittleEndian(payload.AsSpan(12));
+        int finalLength = BinaryPrimitives.ReadUInt16LittleEndian(payload.AsSpan(14));
+        var staged = System.Text.Encoding.UTF8.GetString(payload, IntentFixed, stagedLength);
+        var final = System.Text.Encoding.UTF8.GetString(payload, IntentFixed + stagedLength, finalLength);
+        return new JournalRecord(this, seq, -1, length) { StagedPath = staged, FinalPath = final, FileCrc = crc };
+    }
+
     private bool TryReadHeader(long v, long expectedSeq, Span<byte> header, out RecordKind kind, out long length, out long cancelledSeq)
     {
         kind = 0; length = 0; cancelledSeq = 0;
@@ -396,7 +534,7 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         if (length < HeaderSize || v % _capacity + length > _capacity) return false;
         kind = (RecordKind)BinaryPrimitives.ReadUInt32LittleEndian(header[20..]);
         cancelledSeq = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
-        return kind is RecordKind.Instance or RecordKind.Cancel;
+        return kind is RecordKind.Instance or RecordKind.Cancel or RecordKind.Intent;
     }
 
     private bool PayloadMatches(long v, ReadOnlySpan<byte> header, long length)
@@ -477,15 +615,14 @@ public sealed class WriteAheadJournal : IAsyncDisposable
         NativeSync.DataSync(_handle);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        _unsynced.Writer.TryComplete();
-        try { await _flusher.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        // Waiters lead their own syncs (no background loop to stop); the handle's reference count keeps a sync that is
+        // still running safe.
         _handle.Dispose();
-        _stop.Dispose();
         _appendLock.Dispose();
         _checkpointLock.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
 
@@ -511,8 +648,27 @@ public sealed class JournalRecord
     /// <summary>Bytes of the Part 10 file.</summary>
     public long Length { get; }
 
-    /// <summary>Writes the Part 10 file to <paramref name="destination"/>.</summary>
-    public void CopyTo(Stream destination) => _journal.CopyPayload(_offset, Length, destination);
+    /// <summary>
+    /// True for an intent record (write-once durable mode): the bytes are not in the journal but in the staged file
+    /// <see cref="StagedPath"/> or, once renamed, at <see cref="FinalPath"/>; <see cref="FileCrc"/> tells which holds them.
+    /// </summary>
+    public bool IsIntent => StagedPath is not null;
+
+    /// <summary>Intent record: the staged file, relative to the store root.</summary>
+    public string? StagedPath { get; init; }
+
+    /// <summary>Intent record: the final place, relative to the store root.</summary>
+    public string? FinalPath { get; init; }
+
+    /// <summary>Intent record: CRC-32C of the file's bytes.</summary>
+    public uint FileCrc { get; init; }
+
+    /// <summary>Writes the Part 10 file to <paramref name="destination"/> (a record that carries the bytes).</summary>
+    public void CopyTo(Stream destination)
+    {
+        if (IsIntent) throw new InvalidOperationException("An intent record does not carry the file's bytes.");
+        _journal.CopyPayload(_offset, Length, destination);
+    }
 }
 
 /// <summary>Journal settings derived from <see cref="FileStoreOptions"/>.</summary>

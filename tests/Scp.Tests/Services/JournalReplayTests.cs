@@ -26,9 +26,11 @@ public sealed class JournalReplayTests(IndexDialect dialect)
     [TearDown]
     public void TearDown() => Directory.Delete(_data, recursive: true);
 
-    private (FileStore Store, WriteAheadJournal Journal) Open(TestIndex t)
+    // The tests that take files away after success use JournalMode.Data: there a file is written without sync and
+    // only the journal holds its bytes. In write-once mode an acknowledged file was synced (see the WriteOnce tests).
+    private (FileStore Store, WriteAheadJournal Journal) Open(TestIndex t, JournalMode mode = JournalMode.Data)
     {
-        var options = Options.Create(new FileStoreOptions { Root = Root, FreeSpaceWatermarkBytes = 0, Journal = true, JournalSizeBytes = 8L << 20 });
+        var options = Options.Create(new FileStoreOptions { Root = Root, FreeSpaceWatermarkBytes = 0, Journal = true, JournalSizeBytes = 8L << 20, JournalMode = mode });
         var journal = JournalFactory.Open(options, t.Index.SyncAsync, null)!;
         return (new FileStore(options, NullLogger<FileStore>.Instance, null, journal), journal);
     }
@@ -124,6 +126,105 @@ public sealed class JournalReplayTests(IndexDialect dialect)
             Assert.That(journal.HasUnretired, Is.True);
             Assert.That(await journal.CheckpointAsync(CancellationToken.None), Is.GreaterThan(3 * 64 * 1024));
             Assert.That(journal.HasUnretired, Is.False);
+        }
+    }
+
+    // Write-once mode: the staged file is synced with the intent record; the crash cases are the rename and the row.
+
+    private static async Task<(PendingFile Pending, string StagedCopy, byte[] Bytes)> StageAndJournalAsync(FileStore store, WriteAheadJournal journal, DicomFile file, string aside)
+    {
+        var pending = store.BeginIncoming().Write!;
+        using var buffer = new MemoryStream();
+        file.Save(buffer);
+        var bytes = buffer.ToArray();
+        await pending.Stream.WriteAsync(bytes);
+        await pending.FlushToDiskAsync(CancellationToken.None);
+        var ds = file.Dataset;
+        Assert.That(store.AssignDestination(pending, ds.GetString(DicomTags.StudyInstanceUID), ds.GetString(DicomTags.SeriesInstanceUID),
+            ds.GetString(DicomTags.SOPInstanceUID), out _), Is.EqualTo(UidProblem.None));
+        await journal.AppendIntentAsync(Path.GetRelativePath(store.Root, pending.PartPath), pending.RelativePath, pending.Length, pending.Crc, CancellationToken.None);
+        // What the disk holds if the process dies now: the staged file (synced by the group commit), not renamed.
+        File.Copy(pending.PartPath, aside);
+        return (pending, pending.PartPath, bytes);
+    }
+
+    [Test]
+    public async Task WriteOnce_a_crash_after_the_group_sync_and_before_the_rename_and_the_row_stores_the_staged_file_at_start()
+    {
+        await using var t = await TestIndex.CreateAsync(dialect);
+        var (store, journal) = Open(t, JournalMode.WriteOnce);
+        var aside = Path.Combine(_data, "aside.part");
+        var (pending, staged, bytes) = await StageAndJournalAsync(store, journal, Ct("1.2.3", "1.2.3.4", "1.2.3.4.1", 1), aside);
+        var final = pending.FullPath;
+        await pending.DisposeAsync();  // the process dies: no rename, no row
+        await journal.DisposeAsync();
+        File.Move(aside, staged);      // the staged file is on disk
+        Assert.That(File.Exists(final), Is.False);
+
+        var (store2, journal2) = Open(t, JournalMode.WriteOnce);
+        await using (journal2)
+        {
+            Assert.That(await new ArchiveWriter(store2, t.Index, new ArchiveServiceOptions()).ReplayJournalAsync(CancellationToken.None), Is.EqualTo(1));
+            Assert.That(File.ReadAllBytes(final), Is.EqualTo(bytes));
+            var indexed = await t.Index.FindInstanceAsync("1.2.3.4.1", CancellationToken.None);
+            Assert.That(indexed, Is.Not.Null);
+            Assert.That(store2.GetFullPath(indexed!.FilePath), Is.EqualTo(final));
+            Assert.That(File.Exists(staged), Is.False, "the staged file is deleted once its copy is durable");
+            Assert.That(journal2.HasUnretired, Is.False, "recovery ends with a checkpoint");
+        }
+    }
+
+    [Test]
+    public async Task WriteOnce_a_staged_file_torn_before_the_group_sync_is_not_stored()
+    {
+        await using var t = await TestIndex.CreateAsync(dialect);
+        var (store, journal) = Open(t, JournalMode.WriteOnce);
+        var aside = Path.Combine(_data, "aside.part");
+        var (pending, staged, _) = await StageAndJournalAsync(store, journal, Ct("1.2.3", "1.2.3.4", "1.2.3.4.1", 1), aside);
+        var final = pending.FullPath;
+        await pending.DisposeAsync();
+        await journal.DisposeAsync();
+        // A power loss during the sync: the record reached the disk, the staged file only in part (never acknowledged).
+        var torn = File.ReadAllBytes(aside);
+        File.WriteAllBytes(staged, torn.AsSpan(0, torn.Length - 1000).ToArray());
+
+        var (store2, journal2) = Open(t, JournalMode.WriteOnce);
+        await using (journal2)
+            Assert.That(await new ArchiveWriter(store2, t.Index, new ArchiveServiceOptions()).ReplayJournalAsync(CancellationToken.None), Is.Zero);
+        Assert.That(File.Exists(final), Is.False);
+        Assert.That(await t.Index.FindInstanceAsync("1.2.3.4.1", CancellationToken.None), Is.Null);
+    }
+
+    [Test]
+    public async Task WriteOnce_rows_lost_after_success_are_indexed_again_from_the_files_and_a_replaced_file_keeps_the_newest_copy()
+    {
+        await using var t = await TestIndex.CreateAsync(dialect);
+        var (store, journal) = Open(t, JournalMode.WriteOnce);
+        var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
+        var paths = new List<string>();
+        for (int i = 1; i <= 4; i++)
+        {
+            var (outcome, _, path) = await writer.StoreAsync(Ct("1.2.3", "1.2.3.4", $"1.2.3.4.{i}", i), enqueueWork: false);
+            Assert.That(outcome.Status, Is.EqualTo(DicomStatus.Success), outcome.ErrorComment);
+            paths.Add(store.GetFullPath(path!));
+        }
+        // A re-send of instance 1 with other content (Replace policy): the newest copy must win after replay.
+        Assert.That((await writer.StoreAsync(Ct("1.2.3", "1.2.3.4", "1.2.3.4.1", 99), enqueueWork: false)).Outcome.Status, Is.EqualTo(DicomStatus.Success));
+        var original = paths.Select(File.ReadAllBytes).ToList();
+        Assert.That(Directory.GetFiles(Path.Combine(Root, FileStore.IncomingFolder)), Is.Empty, "the staged files were renamed");
+        // No checkpoint ran: the rows were committed without sync; a power loss may take them.
+        await journal.DisposeAsync();
+        await t.ExecuteAsync("DELETE FROM instance WHERE sop_instance_uid IN ('1.2.3.4.1', '1.2.3.4.2', '1.2.3.4.3')");
+
+        var (store2, journal2) = Open(t, JournalMode.WriteOnce);
+        await using (journal2)
+        {
+            // Five records: the first copy of instance 1 no longer matches its file (replaced), so four are stored.
+            Assert.That(await new ArchiveWriter(store2, t.Index, new ArchiveServiceOptions()).ReplayJournalAsync(CancellationToken.None), Is.EqualTo(4));
+            Assert.That(await t.CountAsync("SELECT COUNT(*) FROM instance"), Is.EqualTo(4));
+            for (int i = 0; i < 4; i++) Assert.That(File.ReadAllBytes(paths[i]), Is.EqualTo(original[i]), $"instance {i + 1}");
+            Assert.That(DicomFile.Open(paths[0]).Dataset.GetString(DicomTags.PatientID), Is.EqualTo("P99"));
+            Assert.That(Directory.GetFiles(Path.Combine(Root, FileStore.IncomingFolder)), Is.Empty);
         }
     }
 }
