@@ -36,7 +36,7 @@ public sealed class DicomNodeService(
         // Durable mode: instances journalled but not yet checkpointed when the node last stopped are stored again —
         // before the leftover .part files go, since in write-once mode a journalled instance may still be one of them.
         await new ArchiveWriter(store, index, serviceOptions).ReplayJournalAsync(stoppingToken).ConfigureAwait(false);
-        store.DeleteLeftoverPartFiles(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime());
+        store.DeleteLeftoverPartFiles(store.CreatedAtUtc);
         foreach (var ae in o.RemoteAEs)
         {
             if (!Enum.TryParse<AeOperations>(ae.Operations, ignoreCase: true, out var ops))

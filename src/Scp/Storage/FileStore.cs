@@ -20,6 +20,7 @@ public sealed class FileStore
 
     public FileStore(IOptions<FileStoreOptions> options, ILogger<FileStore>? logger = null, FileSyncQueue? syncQueue = null, WriteAheadJournal? journal = null)
     {
+        CreatedAtUtc = DateTime.UtcNow;
         Journal = options.Value.FastMode ? null : journal;
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -32,6 +33,12 @@ public sealed class FileStore
 
     /// <summary>Absolute path of the store's root folder.</summary>
     public string Root { get; }
+
+    /// <summary>
+    /// When this store was created. No staging file of this store can be older, so older <c>.part</c> files are
+    /// leftovers of an earlier run (an earlier process, or an earlier host in the same process).
+    /// </summary>
+    public DateTime CreatedAtUtc { get; }
 
     public bool FastMode => _options.FastMode;
 
