@@ -101,11 +101,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     {
         var now = NowMs();
         return WriteAsync(async connection => await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO work_queue (sop_instance_uid, study_instance_uid, series_instance_uid, kind, state, attempts, available_at, created_at)
-            VALUES (@sop, @study, @series, @kind, 'pending', 0, @now, @now)
-            RETURNING id
-            """, new { sop = sopInstanceUid, study = studyInstanceUid, series = seriesInstanceUid, kind, now }, cancellationToken: ct)).ConfigureAwait(false), ct);
+            IndexStatements.InsertWork, new { sop = sopInstanceUid, study = studyInstanceUid, series = seriesInstanceUid, kind, now }, cancellationToken: ct)).ConfigureAwait(false), ct);
     }
 
     /// <summary>Counts work items of a series that are not finished (pending or claimed), optionally of one kind.</summary>
@@ -253,16 +249,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         }
 
         var patientPk = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO patient (patient_id, issuer_of_patient_id, patient_name, patient_birth_date, patient_sex, extra_json)
-            VALUES (@id, @issuer, @name, @birth, @sex, @extra)
-            ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET
-                patient_name = COALESCE(excluded.patient_name, patient.patient_name),
-                patient_birth_date = COALESCE(excluded.patient_birth_date, patient.patient_birth_date),
-                patient_sex = COALESCE(excluded.patient_sex, patient.patient_sex),
-                extra_json = COALESCE(excluded.extra_json, patient.extra_json)
-            RETURNING pk
-            """,
+            IndexStatements.UpsertPatient,
             new
             {
                 id = Clean(r.PatientId) ?? "", issuer = Clean(r.IssuerOfPatientId) ?? "", name = Clean(r.PatientName),
@@ -271,23 +258,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
 
         // A study keeps the patient it was first stored under.
         var studyPk = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            """
-            INSERT INTO study (patient_fk, study_instance_uid, study_date, study_time, study_time_n, accession_number, study_id,
-                               study_description, referring_physician_name, specific_character_set, extra_json, updated_at)
-            VALUES (@patient, @uid, @date, @time, @timeN, @accession, @studyId, @description, @referring, @charset, @extra, @now)
-            ON CONFLICT (study_instance_uid) DO UPDATE SET
-                study_date = COALESCE(excluded.study_date, study.study_date),
-                study_time = COALESCE(excluded.study_time, study.study_time),
-                study_time_n = COALESCE(excluded.study_time_n, study.study_time_n),
-                accession_number = COALESCE(excluded.accession_number, study.accession_number),
-                study_id = COALESCE(excluded.study_id, study.study_id),
-                study_description = COALESCE(excluded.study_description, study.study_description),
-                referring_physician_name = COALESCE(excluded.referring_physician_name, study.referring_physician_name),
-                specific_character_set = COALESCE(excluded.specific_character_set, study.specific_character_set),
-                extra_json = COALESCE(excluded.extra_json, study.extra_json),
-                updated_at = excluded.updated_at
-            RETURNING pk
-            """,
+            IndexStatements.UpsertStudy,
             new
             {
                 patient = patientPk, uid = r.StudyInstanceUid, date = Clean(r.StudyDate), time = Clean(r.StudyTime),
@@ -297,24 +268,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             }, tx, cancellationToken: ct)).ConfigureAwait(false);
 
         var series = await connection.QuerySingleAsync<(long Pk, long StudyFk)>(new CommandDefinition(
-            """
-            INSERT INTO series (study_fk, series_instance_uid, modality, series_number, series_description, body_part_examined,
-                                manufacturer, manufacturer_model_name, series_date, series_time, series_time_n, extra_json, updated_at)
-            VALUES (@study, @uid, @modality, @number, @description, @bodyPart, @manufacturer, @model, @date, @time, @timeN, @extra, @now)
-            ON CONFLICT (series_instance_uid) DO UPDATE SET
-                modality = COALESCE(excluded.modality, series.modality),
-                series_number = COALESCE(excluded.series_number, series.series_number),
-                series_description = COALESCE(excluded.series_description, series.series_description),
-                body_part_examined = COALESCE(excluded.body_part_examined, series.body_part_examined),
-                manufacturer = COALESCE(excluded.manufacturer, series.manufacturer),
-                manufacturer_model_name = COALESCE(excluded.manufacturer_model_name, series.manufacturer_model_name),
-                series_date = COALESCE(excluded.series_date, series.series_date),
-                series_time = COALESCE(excluded.series_time, series.series_time),
-                series_time_n = COALESCE(excluded.series_time_n, series.series_time_n),
-                extra_json = COALESCE(excluded.extra_json, series.extra_json),
-                updated_at = excluded.updated_at
-            RETURNING pk, study_fk
-            """,
+            IndexStatements.UpsertSeries,
             new
             {
                 study = studyPk, uid = r.SeriesInstanceUid, modality = Clean(r.Modality), number = r.SeriesNumber,
@@ -343,14 +297,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         if (existing is null)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, transfer_syntax_uid, content_date,
-                    content_time, content_time_n, completion_flag, verification_flag, preliminary_flag, concept_code_value,
-                    concept_coding_scheme, concept_code_meaning, image_type, image_rows, image_columns, number_of_frames, file_path,
-                    file_size, sha256, specific_character_set, extra_json, received_at)
-                VALUES (@series, @uid, @sopClass, @number, @ts, @date, @time, @timeN, @completion, @verification, @preliminary,
-                    @codeValue, @codeScheme, @codeMeaning, @imageType, @rows, @columns, @frames, @path, @size, @sha, @charset, @extra, @now)
-                """, instance, tx, cancellationToken: ct)).ConfigureAwait(false);
+                IndexStatements.InsertInstance, instance, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
         else
         {

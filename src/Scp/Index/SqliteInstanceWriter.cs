@@ -195,78 +195,25 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
                 FindExisting = Prepare(connection, """
                     SELECT i.pk, st.study_instance_uid, se.series_instance_uid
                     FROM instance i JOIN series se ON i.series_fk = se.pk JOIN study st ON se.study_fk = st.pk
-                    WHERE i.sop_instance_uid = $uid
-                    """, "$uid"),
-                UpsertPatient = Prepare(connection, """
-                    INSERT INTO patient (patient_id, issuer_of_patient_id, patient_name, patient_birth_date, patient_sex, extra_json)
-                    VALUES ($id, $issuer, $name, $birth, $sex, $extra)
-                    ON CONFLICT (patient_id, issuer_of_patient_id) DO UPDATE SET
-                        patient_name = COALESCE(excluded.patient_name, patient.patient_name),
-                        patient_birth_date = COALESCE(excluded.patient_birth_date, patient.patient_birth_date),
-                        patient_sex = COALESCE(excluded.patient_sex, patient.patient_sex),
-                        extra_json = COALESCE(excluded.extra_json, patient.extra_json)
-                    RETURNING pk
-                    """, "$id", "$issuer", "$name", "$birth", "$sex", "$extra"),
-                UpsertStudy = Prepare(connection, """
-                    INSERT INTO study (patient_fk, study_instance_uid, study_date, study_time, study_time_n, accession_number, study_id,
-                                       study_description, referring_physician_name, specific_character_set, extra_json, updated_at)
-                    VALUES ($patient, $uid, $date, $time, $timeN, $accession, $studyId, $description, $referring, $charset, $extra, $now)
-                    ON CONFLICT (study_instance_uid) DO UPDATE SET
-                        study_date = COALESCE(excluded.study_date, study.study_date),
-                        study_time = COALESCE(excluded.study_time, study.study_time),
-                        study_time_n = COALESCE(excluded.study_time_n, study.study_time_n),
-                        accession_number = COALESCE(excluded.accession_number, study.accession_number),
-                        study_id = COALESCE(excluded.study_id, study.study_id),
-                        study_description = COALESCE(excluded.study_description, study.study_description),
-                        referring_physician_name = COALESCE(excluded.referring_physician_name, study.referring_physician_name),
-                        specific_character_set = COALESCE(excluded.specific_character_set, study.specific_character_set),
-                        extra_json = COALESCE(excluded.extra_json, study.extra_json),
-                        updated_at = excluded.updated_at
-                    RETURNING pk
-                    """, "$patient", "$uid", "$date", "$time", "$timeN", "$accession", "$studyId", "$description", "$referring", "$charset", "$extra", "$now"),
-                UpsertSeries = Prepare(connection, """
-                    INSERT INTO series (study_fk, series_instance_uid, modality, series_number, series_description, body_part_examined,
-                                        manufacturer, manufacturer_model_name, series_date, series_time, series_time_n, extra_json, updated_at)
-                    VALUES ($study, $uid, $modality, $number, $description, $bodyPart, $manufacturer, $model, $date, $time, $timeN, $extra, $now)
-                    ON CONFLICT (series_instance_uid) DO UPDATE SET
-                        modality = COALESCE(excluded.modality, series.modality),
-                        series_number = COALESCE(excluded.series_number, series.series_number),
-                        series_description = COALESCE(excluded.series_description, series.series_description),
-                        body_part_examined = COALESCE(excluded.body_part_examined, series.body_part_examined),
-                        manufacturer = COALESCE(excluded.manufacturer, series.manufacturer),
-                        manufacturer_model_name = COALESCE(excluded.manufacturer_model_name, series.manufacturer_model_name),
-                        series_date = COALESCE(excluded.series_date, series.series_date),
-                        series_time = COALESCE(excluded.series_time, series.series_time),
-                        series_time_n = COALESCE(excluded.series_time_n, series.series_time_n),
-                        extra_json = COALESCE(excluded.extra_json, series.extra_json),
-                        updated_at = excluded.updated_at
-                    RETURNING pk, study_fk
-                    """, "$study", "$uid", "$modality", "$number", "$description", "$bodyPart", "$manufacturer", "$model", "$date", "$time", "$timeN", "$extra", "$now"),
-                TouchStudy = Prepare(connection, "UPDATE study SET updated_at = $now WHERE pk = $pk AND study_instance_uid = $uid", "$now", "$pk", "$uid"),
-                TouchSeries = Prepare(connection, "UPDATE series SET updated_at = $now WHERE pk = $pk AND series_instance_uid = $uid AND study_fk = $study",
-                    "$now", "$pk", "$uid", "$study"),
-                InsertInstance = Prepare(connection, """
-                    INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, transfer_syntax_uid, content_date,
-                        content_time, content_time_n, completion_flag, verification_flag, preliminary_flag, concept_code_value,
-                        concept_coding_scheme, concept_code_meaning, image_type, image_rows, image_columns, number_of_frames, file_path,
-                        file_size, sha256, specific_character_set, extra_json, received_at)
-                    VALUES ($series, $uid, $sopClass, $number, $ts, $date, $time, $timeN, $completion, $verification, $preliminary,
-                        $codeValue, $codeScheme, $codeMeaning, $imageType, $rows, $columns, $frames, $path, $size, $sha, $charset, $extra, $now)
-                    """, InstanceParameters),
+                    WHERE i.sop_instance_uid = @uid
+                    """, "@uid"),
+                UpsertPatient = Prepare(connection, IndexStatements.UpsertPatient, "@id", "@issuer", "@name", "@birth", "@sex", "@extra"),
+                UpsertStudy = Prepare(connection, IndexStatements.UpsertStudy, "@patient", "@uid", "@date", "@time", "@timeN", "@accession", "@studyId", "@description", "@referring", "@charset", "@extra", "@now"),
+                UpsertSeries = Prepare(connection, IndexStatements.UpsertSeries, "@study", "@uid", "@modality", "@number", "@description", "@bodyPart", "@manufacturer", "@model", "@date", "@time", "@timeN", "@extra", "@now"),
+                TouchStudy = Prepare(connection, "UPDATE study SET updated_at = @now WHERE pk = @pk AND study_instance_uid = @uid", "@now", "@pk", "@uid"),
+                TouchSeries = Prepare(connection, "UPDATE series SET updated_at = @now WHERE pk = @pk AND series_instance_uid = @uid AND study_fk = @study",
+                    "@now", "@pk", "@uid", "@study"),
+                InsertInstance = Prepare(connection, IndexStatements.InsertInstance, InstanceParameters),
                 UpdateInstance = Prepare(connection, """
-                    UPDATE instance SET series_fk = $series, sop_class_uid = $sopClass, instance_number = $number, transfer_syntax_uid = $ts,
-                        content_date = $date, content_time = $time, content_time_n = $timeN, completion_flag = $completion,
-                        verification_flag = $verification, preliminary_flag = $preliminary, concept_code_value = $codeValue,
-                        concept_coding_scheme = $codeScheme, concept_code_meaning = $codeMeaning, image_type = $imageType, image_rows = $rows,
-                        image_columns = $columns, number_of_frames = $frames, file_path = $path, file_size = $size, sha256 = $sha,
-                        specific_character_set = $charset, extra_json = $extra, received_at = $now
-                    WHERE sop_instance_uid = $uid
+                    UPDATE instance SET series_fk = @series, sop_class_uid = @sopClass, instance_number = @number, transfer_syntax_uid = @ts,
+                        content_date = @date, content_time = @time, content_time_n = @timeN, completion_flag = @completion,
+                        verification_flag = @verification, preliminary_flag = @preliminary, concept_code_value = @codeValue,
+                        concept_coding_scheme = @codeScheme, concept_code_meaning = @codeMeaning, image_type = @imageType, image_rows = @rows,
+                        image_columns = @columns, number_of_frames = @frames, file_path = @path, file_size = @size, sha256 = @sha,
+                        specific_character_set = @charset, extra_json = @extra, received_at = @now
+                    WHERE sop_instance_uid = @uid
                     """, InstanceParameters),
-                InsertWork = Prepare(connection, """
-                    INSERT INTO work_queue (sop_instance_uid, study_instance_uid, series_instance_uid, kind, state, attempts, available_at, created_at)
-                    VALUES ($sop, $study, $series, $kind, 'pending', 0, $now, $now)
-                    RETURNING id
-                    """, "$sop", "$study", "$series", "$kind", "$now"),
+                InsertWork = Prepare(connection, IndexStatements.InsertWork, "@sop", "@study", "@series", "@kind", "@now"),
             };
             (_connection, _s) = (connection, s);
             return (connection, s);
@@ -280,8 +227,8 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
 
     private static readonly string[] InstanceParameters =
     [
-        "$series", "$uid", "$sopClass", "$number", "$ts", "$date", "$time", "$timeN", "$completion", "$verification", "$preliminary",
-        "$codeValue", "$codeScheme", "$codeMeaning", "$imageType", "$rows", "$columns", "$frames", "$path", "$size", "$sha", "$charset", "$extra", "$now",
+        "@series", "@uid", "@sopClass", "@number", "@ts", "@date", "@time", "@timeN", "@completion", "@verification", "@preliminary",
+        "@codeValue", "@codeScheme", "@codeMeaning", "@imageType", "@rows", "@columns", "@frames", "@path", "@size", "@sha", "@charset", "@extra", "@now",
     ];
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)

@@ -159,27 +159,10 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             // Written under the append lock, so records reach the page cache in sequence order: a sync that covers a
             // record also covers every earlier one, and replay (which stops at the first invalid record) loses nothing acknowledged.
             WriteRecord(start, seq, RecordKind.Instance, 0, source, length);
-            lock (_lock)
-            {
-                _head = start + recordLength;
-                _nextSeq = seq + 1;
-                _inFlight.Add(start);
-            }
-            ticket = new JournalTicket(start, seq);
-            Written(seq, intent: false);
+            ticket = Appended(start, recordLength, seq, intent: false);
         }
         finally { _appendLock.Release(); }
-        if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
-        try
-        {
-            await WaitDurableAsync(ticket.Seq, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            Materialized(ticket);
-            throw;
-        }
-        return ticket;
+        return await DurableAsync(ticket, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -211,16 +194,28 @@ public sealed class WriteAheadJournal : IAsyncDisposable
             long start = await ReserveAsync(recordLength, ct).ConfigureAwait(false);
             long seq = _nextSeq;
             WriteSmallRecord(start, seq, RecordKind.Intent, 0, payload);
-            lock (_lock)
-            {
-                _head = start + recordLength;
-                _nextSeq = seq + 1;
-                _inFlight.Add(start);
-            }
-            ticket = new JournalTicket(start, seq);
-            Written(seq, intent: true);
+            ticket = Appended(start, recordLength, seq, intent: true);
         }
         finally { _appendLock.Release(); }
+        return await DurableAsync(ticket, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the head past a record just written (under the append lock) and makes its ticket.</summary>
+    private JournalTicket Appended(long start, long recordLength, long seq, bool intent)
+    {
+        lock (_lock)
+        {
+            _head = start + recordLength;
+            _nextSeq = seq + 1;
+            _inFlight.Add(start);
+        }
+        Written(seq, intent);
+        return new JournalTicket(start, seq);
+    }
+
+    /// <summary>Waits for the group commit covering <paramref name="ticket"/>; on failure the record is released.</summary>
+    private async Task<JournalTicket> DurableAsync(JournalTicket ticket, CancellationToken ct)
+    {
         if (UsedBytes > _capacity / 2) _checkpointRequests.Writer.TryWrite(true);
         try
         {
