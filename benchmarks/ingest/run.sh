@@ -15,6 +15,9 @@
 #                         generated series are reused when BENCH_DIR already holds them. Must be on a real disk
 #                         (not tmpfs), or fsync costs nothing and the durable comparison means nothing.
 #   REPEATS=1             measurements per target and case; the best is reported
+#   WARMUP=30             images (another series) sent to each target after its start, before the timed send; 0: none
+#   DROP_CACHES=1         as root: sync, drop the clean page cache and read the series back in before each timed send
+#                         (0: sync only)
 #   SKIP_BUILD=1 SKIP_INGEST=1 SKIP_FIND=1   skip a part
 #   TARGETS="ours-fast storescp"   measure only these ingest targets (ours-durable orthanc ours-fast storescp), e.g.
 #                         (also ours-durable-data: durable mode with Storage:JournalMode=Data, the journal carrying the bytes)
@@ -27,6 +30,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SLICES=${SLICES:-300}
+WARMUP=${WARMUP:-30}
+DROP_CACHES=${DROP_CACHES:-1}
 PARALLEL=${PARALLEL:-4}
 FIND_STUDIES=${FIND_STUDIES:-10000}
 FIND_QUERIES=${FIND_QUERIES:-200}
@@ -166,12 +171,37 @@ if [ -z "${SKIP_INGEST:-}" ]; then
   [ "${#SERIES_DIRS[@]}" -ge "$PARALLEL" ] || die "expected $PARALLEL series under $SERIES_ROOT"
   BYTES_ONE=$(find "${SERIES_DIRS[0]}" -name '*.dcm' -printf '%s\n' | awk '{ s += $1 } END { print s }')
   BYTES_ALL=$(for d in "${SERIES_DIRS[@]:0:$PARALLEL}"; do find "$d" -name '*.dcm' -printf '%s\n'; done | awk '{ s += $1 } END { print s }')
+  # A small series of other UIDs, sent to every target after it starts and before it is timed: no server is measured
+  # on its first images (process start, JIT, first files of its folders), whichever it is.
+  WARMUP_ROOT="$WORK/warmup-$WARMUP"
+  if [ "$WARMUP" -gt 0 ] && [ "$(find "$WARMUP_ROOT" -name '*.dcm' 2>/dev/null | wc -l)" -ne "$WARMUP" ]; then
+    rm -rf "$WARMUP_ROOT"
+    "$EDGECANCER" synth --out "$WARMUP_ROOT" --patients 1 --slices "$WARMUP" --body chest --seed 99 >/dev/null
+  fi
+  warm_up() { # AE PORT
+    [ "$WARMUP" -gt 0 ] || return 0
+    TCP_NODELAY=1 storescu -aet BENCH -aec "$1" +sd +r +sp '*.dcm' 127.0.0.1 "$2" "$WARMUP_ROOT" >"$WORK/warmup-$1.log" 2>&1 \
+      || die "warm-up store to $1 failed; see $WORK/warmup-$1.log"
+  }
+  # Before each timed send: every dirty page on disk (no target pays for the one before it), and, as root, the clean
+  # page cache dropped and the series read back in. On a virtual machine a page-cache page the guest touches for the
+  # first time costs a fault on the host, so without this the same binary ran 2x faster or slower depending on how
+  # much memory the runs before it had touched (benchmarks/README.md, run F).
+  settle() { # SERIES_DIR...
+    sync
+    if [ "$DROP_CACHES" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+      echo 1 > /proc/sys/vm/drop_caches
+      find "$@" -name '*.dcm' -exec cat {} + >/dev/null
+    fi
+  }
 
   # send AE PORT CASE(single|parallel) -> sets LAST_SECONDS; storescu failures are fatal.
   send() {
     local ae=$1 port=$2 case=$3 start end i pids=() rc=0
     local dirs=("${SERIES_DIRS[0]}")
     [ "$case" = parallel ] && dirs=("${SERIES_DIRS[@]:0:$PARALLEL}")
+    warm_up "$ae" "$port"
+    settle "${dirs[@]}"
     start=$(date +%s.%N)
     for i in "${!dirs[@]}"; do
       TCP_NODELAY=1 storescu -aet BENCH -aec "$ae" +sd +r +sp '*.dcm' 127.0.0.1 "$port" "${dirs[$i]}" >"$WORK/storescu-$ae-$case-$i.log" 2>&1 &
@@ -185,6 +215,7 @@ if [ -z "${SKIP_INGEST:-}" ]; then
   record() { # KEY CASE STORED
     local key=$1 case=$2 stored=$3 images bytes
     if [ "$case" = single ]; then images=$SLICES; bytes=$BYTES_ONE; else images=$((SLICES * PARALLEL)); bytes=$BYTES_ALL; fi
+    stored=$((stored - WARMUP))
     [ "$stored" -eq "$images" ] || log "warning: $key $case: $stored of $images images stored"
     local rate mbs
     rate=$(calc "$images / $LAST_SECONDS" 1)

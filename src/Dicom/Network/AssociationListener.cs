@@ -87,7 +87,8 @@ public sealed class AssociationListener : IAsyncDisposable
         try
         {
             var peer = client.RemoteEndPoint;
-            var outcome = await Association.AcceptAsync(new NetworkStream(client, ownsSocket: true), rq => _decide(rq, others), _options, cancellationToken).ConfigureAwait(false);
+            var stream = _options.ReceiveThreadPerAssociation ? new ReceiveThreadNetworkStream(client) : new NetworkStream(client, ownsSocket: true);
+            var outcome = await Association.AcceptAsync(stream, rq => _decide(rq, others), _options, cancellationToken).ConfigureAwait(false);
             if (outcome.Association is { } association)
             {
                 await using (association.ConfigureAwait(false))

@@ -22,6 +22,13 @@ public sealed record AssociationOptions
     /// <summary>Data bytes per P-DATA-TF we send when the peer advertised no maximum length (0).</summary>
     public int UnlimitedPeerFragmentLength { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Accepted associations get a thread of their own for their receive loop (<see cref="ReceiveThread"/>), whose
+    /// reads wait in the kernel instead of going through the socket engine and the thread pool. False: every read is
+    /// asynchronous on the thread pool.
+    /// </summary>
+    public bool ReceiveThreadPerAssociation { get; init; } = true;
+
     /// <summary>Called on every state transition, for logs and diagnostics. Must not throw or block.</summary>
     public Action<AssociationTrace>? Trace { get; init; }
 }

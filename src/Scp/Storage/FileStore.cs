@@ -64,6 +64,38 @@ public sealed class FileStore
         return new SpaceCheck(new DriveInfo(Root).AvailableFreeSpace, _options.FreeSpaceWatermarkBytes);
     }
 
+    /// <summary>
+    /// The free-space check of each new instance. A <c>statfs</c> per instance is wasted while there is plenty of room:
+    /// the last answer is reused for <see cref="SpaceRecheckInterval"/> as long as it left more than
+    /// <see cref="SpaceRecheckHeadroomBytes"/> above the watermark (far more than can be written in that time); closer
+    /// to the watermark every instance checks again.
+    /// </summary>
+    private SpaceCheck CheckFreeSpaceForWrite()
+    {
+        if (_options.FreeSpaceWatermarkBytes <= 0) return new SpaceCheck(long.MaxValue, 0);
+        var last = Volatile.Read(ref _lastSpaceCheck);
+        long now = Environment.TickCount64;
+        if (last is not null && now - last.At < SpaceRecheckInterval.TotalMilliseconds
+            && last.Check.AvailableBytes - last.Check.WatermarkBytes > SpaceRecheckHeadroomBytes)
+            return last.Check;
+        var check = CheckFreeSpace();
+        Volatile.Write(ref _lastSpaceCheck, new TimedSpaceCheck(now, check));
+        return check;
+    }
+
+    /// <summary>How long a free-space answer with ample headroom is reused.</summary>
+    internal static readonly TimeSpan SpaceRecheckInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Room above the watermark below which every instance checks the free space again: 1 GiB.</summary>
+    internal const long SpaceRecheckHeadroomBytes = 1L << 30;
+
+    private sealed record TimedSpaceCheck(long At, SpaceCheck Check);
+
+    private TimedSpaceCheck? _lastSpaceCheck;
+    private readonly string _partPrefix = $"{Environment.ProcessId:x}-{Random.Shared.Next():x8}-";
+    private long _partCounter;
+    private string? _lastFolder;
+
     /// <summary>The path of an instance relative to the root, after validating the three UIDs.</summary>
     public static UidProblem TryGetRelativePath(string? studyUid, string? seriesUid, string? sopInstanceUid, out string relativePath, out string? message)
     {
@@ -128,7 +160,7 @@ public sealed class FileStore
     /// </summary>
     public BeginWriteResult BeginIncoming()
     {
-        var space = CheckFreeSpace();
+        var space = CheckFreeSpaceForWrite();
         if (space.IsBelowWatermark)
         {
             StorageLog.BelowWatermark(_logger, space.AvailableBytes, space.WatermarkBytes, Root);
@@ -136,17 +168,18 @@ public sealed class FileStore
                 $"Out of resources: {space.AvailableBytes / (1024 * 1024)} MiB free, below the {space.WatermarkBytes / (1024 * 1024)} MiB watermark");
         }
         var incoming = Path.Combine(Root, IncomingFolder);
-        var partPath = Path.Combine(incoming, Guid.NewGuid().ToString("N") + PartSuffix);
+        // Unique without a random draw per instance: a prefix drawn once per store, then a counter.
+        var partPath = Path.Combine(incoming, string.Concat(_partPrefix, Interlocked.Increment(ref _partCounter).ToString("x"), PartSuffix));
         SafeFileHandle handle;
         // Read-write: the ingest journal copies the staged bytes through this handle instead of reopening the file.
         // The folder is created when missing, not checked before every instance (a mkdir and a stat per image).
-        try { handle = File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read); }
+        try { handle = NativeSync.CreateNew(partPath); }
         catch (DirectoryNotFoundException)
         {
             Directory.CreateDirectory(incoming);
-            handle = File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+            handle = NativeSync.CreateNew(partPath);
         }
-        var stream = new StagingStream(handle, _options.WriteBufferSize, HeaderPrefixBytes);
+        var stream = new StagingStream(handle, _options.WriteBufferSize, HeaderPrefixBytes, computeCrc: JournalWritesOnce);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, "", "", false), FileStoreError.None, null);
     }
 
@@ -170,8 +203,15 @@ public sealed class FileStore
         }
         var finalPath = GetFullPath(relative);
         var folder = Path.GetDirectoryName(finalPath)!;
-        bool created = !Directory.Exists(folder);
-        if (created) Directory.CreateDirectory(folder);
+        // The instances of a series arrive together: the folder of the last one is known to exist (a stat per
+        // instance otherwise). Should it be removed meanwhile, the commit's rename makes it again.
+        bool created = false;
+        if (!string.Equals(Volatile.Read(ref _lastFolder), folder, StringComparison.Ordinal))
+        {
+            created = !Directory.Exists(folder);
+            if (created) Directory.CreateDirectory(folder);
+            Volatile.Write(ref _lastFolder, folder);
+        }
         file.Retarget(finalPath, relative, created);
         return UidProblem.None;
     }

@@ -101,7 +101,14 @@ public sealed class PendingFile : IAsyncDisposable
         _closed = true;
         ct.ThrowIfCancellationRequested();
         // rename(2) replaces an existing file atomically: readers see the old or the new copy, never a mix.
-        File.Move(_partPath, FullPath, overwrite: true);
+        try { NativeSync.Rename(_partPath, FullPath); }
+        catch (DirectoryNotFoundException) when (File.Exists(_partPath))
+        {
+            // The destination folder went away after AssignDestination (a study deleted meanwhile): make it again.
+            Directory.CreateDirectory(Path.GetDirectoryName(FullPath)!);
+            _createdFolder = true;
+            NativeSync.Rename(_partPath, FullPath);
+        }
         IsCommitted = true;
         if (_store.QueueBackgroundSync(FullPath)) return;
         // Journal mode: the content is durable (write-once: this file, synced by the group syncfs before the rename; data

@@ -140,6 +140,33 @@ public sealed class FileStoreTests
     }
 
     [Test]
+    public async Task A_series_folder_removed_between_two_instances_is_made_again_at_commit()
+    {
+        var store = Store();
+        foreach (var (sop, removeFirst) in new[] { ("1.2.3.1", false), ("1.2.3.2", true) })
+        {
+            if (removeFirst) Directory.Delete(Path.Combine(_root, "1.2", "1.2.3"), recursive: true);
+            await using var write = store.BeginIncoming().Write!;
+            await write.Stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(sop));
+            Assert.That(store.AssignDestination(write, "1.2", "1.2.3", sop, out var message), Is.EqualTo(UidProblem.None), message);
+            await write.CommitAsync(CancellationToken.None);
+        }
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_root, "1.2", "1.2.3", "1.2.3.2.dcm")), Is.EqualTo("1.2.3.2"));
+        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Is.Empty, "no staged file left behind");
+    }
+
+    [Test]
+    public async Task Staged_instances_written_at_once_get_distinct_part_files()
+    {
+        var store = Store();
+        var writes = Enumerable.Range(0, 50).Select(_ => store.BeginIncoming().Write!).ToList();
+        Assert.That(writes.Select(w => w.PartPath).Distinct().Count(), Is.EqualTo(50));
+        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Has.Length.EqualTo(50));
+        foreach (var w in writes) await w.DisposeAsync();
+        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Is.Empty);
+    }
+
+    [Test]
     public void Directory_fsync_through_libc_succeeds_on_a_real_folder()
     {
         Directory.CreateDirectory(_root);

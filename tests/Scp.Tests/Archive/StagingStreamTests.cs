@@ -13,6 +13,20 @@ public sealed class StagingStreamTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task The_running_CRC_is_kept_only_when_asked_for(bool computeCrc)
+    {
+        var path = Path.Combine(_dir, "crc.part");
+        var data = new byte[70_000];
+        new Random(9).NextBytes(data);
+        await using var stream = new StagingStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write), bufferSize: 4096, prefixCapacity: 100, computeCrc);
+        await stream.WriteAsync(data.AsMemory(0, 123));
+        await stream.WriteAsync(data.AsMemory(123));
+        // The write-once journal's records need it; fast mode and the data journal do not pay for it.
+        Assert.That(stream.Crc, Is.EqualTo(computeCrc ? Crc32C.Append(0, data) : 0u));
+    }
+
     [Test]
     public async Task Writes_every_byte_in_order_and_keeps_the_first_bytes_in_memory()
     {

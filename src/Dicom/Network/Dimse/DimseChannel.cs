@@ -44,6 +44,7 @@ public sealed class DimseChannel : IAsyncDisposable
     private readonly CancellationTokenSource _life = new();
     private int _nextMessageId;
     private Task? _loop;
+    private ReceiveThread? _receiveThread;
 
     /// <summary>Creates a channel over <paramref name="association"/>; <paramref name="handler"/> receives incoming requests.</summary>
     public DimseChannel(Association association, IDimseRequestHandler? handler)
@@ -71,8 +72,36 @@ public sealed class DimseChannel : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the receive loop.</summary>
-    public void Start() => _loop ??= Task.Run(() => ReceiveLoopAsync(_life.Token));
+    /// <summary>
+    /// Starts the receive loop: on a <see cref="Network.ReceiveThread"/> of its own when the association's transport
+    /// supports one (accepted associations, see <see cref="AssociationOptions.ReceiveThreadPerAssociation"/>), else on
+    /// the thread pool.
+    /// </summary>
+    public void Start()
+    {
+        if (_loop is not null) return;
+        if (_association.Transport is ReceiveThreadNetworkStream stream && _receiveThread is null)
+        {
+            _receiveThread = new ReceiveThread($"DICOM {_association.Request.CallingAETitle}");
+            stream.ReceiveThread = _receiveThread;
+            _loop = RunOnReceiveThreadAsync(_receiveThread);
+            return;
+        }
+        _loop = Task.Run(() => ReceiveLoopAsync(_life.Token));
+    }
+
+    private async Task RunOnReceiveThreadAsync(ReceiveThread thread)
+    {
+        try
+        {
+            await thread.SwitchTo();
+            await ReceiveLoopAsync(_life.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            thread.Complete();
+        }
+    }
 
     /// <summary>The transfer syntax accepted for a presentation context.</summary>
     public DicomTransferSyntax TransferSyntaxOf(byte presentationContextId) =>
@@ -204,6 +233,8 @@ public sealed class DimseChannel : IAsyncDisposable
         {
             while (true)
             {
+                // Back to the receive thread after a wait that resumed on the thread pool (no-op when already on it).
+                if (_receiveThread is { } thread) await thread.SwitchTo();
                 var result = await _association.ReceiveAsync(cancellationToken).ConfigureAwait(false);
                 if (result.Kind == AssociationReceiveKind.ReleaseRequested)
                 {

@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Sockets;
+using EdgeCancer.Dicom.Network;
+
+namespace EdgeCancer.Dicom.Tests.Network;
+
+/// <summary>The receive thread of accepted associations and the stream whose reads block on it.</summary>
+[TestFixture, Category("Network")]
+public sealed class ReceiveThreadTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    [Test]
+    public async Task SwitchTo_resumes_on_the_receive_thread()
+    {
+        using var thread = new ReceiveThread("test receive");
+        var where = await Task.Run(async () =>
+        {
+            await thread.SwitchTo();
+            return (thread.IsCurrent, Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread);
+        }).WaitAsync(Limit);
+        Assert.That(where.IsCurrent, Is.True);
+        Assert.That(where.Name, Is.EqualTo("test receive"));
+        Assert.That(where.IsThreadPoolThread, Is.False);
+    }
+
+    [Test]
+    public async Task Work_posted_after_Complete_still_runs_on_the_thread_pool()
+    {
+        var thread = new ReceiveThread("completed");
+        thread.Complete();
+        var ran = await Task.Run(async () =>
+        {
+            await thread.SwitchTo();
+            return Thread.CurrentThread.IsThreadPoolThread;
+        }).WaitAsync(Limit);
+        Assert.That(ran, Is.True, "a continuation must never be dropped, or its awaiter would wait forever");
+    }
+
+    private static async Task<(Socket Server, Socket Client)> ConnectedPairAsync()
+    {
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var accept = listener.AcceptAsync();
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        return (await accept, client);
+    }
+
+    [Test]
+    public async Task A_read_on_the_receive_thread_waits_for_the_peer_and_returns_its_bytes()
+    {
+        var (server, client) = await ConnectedPairAsync();
+        using var _ = client;
+        await using var stream = new ReceiveThreadNetworkStream(server);
+        using var thread = new ReceiveThread("reader");
+        stream.ReceiveThread = thread;
+        var read = Task.Run(async () =>
+        {
+            await thread.SwitchTo();
+            var buffer = new byte[16];
+            var pending = stream.ReadAsync(buffer);
+            bool synchronous = pending.IsCompleted; // waited in the kernel on this thread, not through the socket engine
+            int n = await pending;
+            return (synchronous, buffer[..n]);
+        });
+        await Task.Delay(200);
+        Assert.That(read.IsCompleted, Is.False, "nothing was sent yet");
+        await client.SendAsync(new byte[] { 1, 2, 3, 4, 5 });
+        var (wasSynchronous, bytes) = await read.WaitAsync(Limit);
+        Assert.That(wasSynchronous, Is.True);
+        Assert.That(bytes, Is.EqualTo(new byte[] { 1, 2, 3, 4, 5 }));
+    }
+
+    [Test]
+    public async Task Cancelling_a_read_on_the_receive_thread_ends_it_with_OperationCanceledException()
+    {
+        var (server, client) = await ConnectedPairAsync();
+        using var _ = client;
+        await using var stream = new ReceiveThreadNetworkStream(server);
+        using var thread = new ReceiveThread("reader");
+        stream.ReceiveThread = thread;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var read = Task.Run(async () =>
+        {
+            await thread.SwitchTo();
+            return await stream.ReadAsync(new byte[16], cts.Token);
+        });
+        Assert.That(async () => await read.WaitAsync(Limit), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task The_peer_closing_reads_as_the_end_of_the_stream()
+    {
+        var (server, client) = await ConnectedPairAsync();
+        await using var stream = new ReceiveThreadNetworkStream(server);
+        using var thread = new ReceiveThread("reader");
+        stream.ReceiveThread = thread;
+        var read = Task.Run(async () =>
+        {
+            await thread.SwitchTo();
+            return await stream.ReadAsync(new byte[16]);
+        });
+        await Task.Delay(100);
+        client.Dispose();
+        Assert.That(await read.WaitAsync(Limit), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Disposing_the_stream_ends_a_read_waiting_on_the_receive_thread()
+    {
+        var (server, client) = await ConnectedPairAsync();
+        using var _ = client;
+        var stream = new ReceiveThreadNetworkStream(server);
+        using var thread = new ReceiveThread("reader");
+        stream.ReceiveThread = thread;
+        var read = Task.Run(async () =>
+        {
+            await thread.SwitchTo();
+            try { return await stream.ReadAsync(new byte[16]); }
+            catch (Exception e) when (e is IOException or ObjectDisposedException) { return -1; }
+        });
+        await Task.Delay(200);
+        await stream.DisposeAsync();
+        Assert.That(await read.WaitAsync(Limit), Is.LessThanOrEqualTo(0), "the silent peer must not keep the thread forever");
+    }
+
+    [Test]
+    public async Task Reads_off_the_receive_thread_are_the_network_streams_own()
+    {
+        var (server, client) = await ConnectedPairAsync();
+        using var _ = client;
+        await using var stream = new ReceiveThreadNetworkStream(server);
+        var buffer = new byte[8];
+        var read = stream.ReadAsync(buffer).AsTask();
+        await client.SendAsync(new byte[] { 9, 8, 7 });
+        Assert.That(await read.WaitAsync(Limit), Is.EqualTo(3));
+        Assert.That(buffer[..3], Is.EqualTo(new byte[] { 9, 8, 7 }));
+    }
+
+    private sealed class ThreadRecordingStore : IStoreHandler
+    {
+        public string? ThreadName;
+        public bool OnPool = true;
+
+        public ValueTask<(IStoreOperation?, DicomOutcome)> BeginAsync(DicomRequestContext context, CancellationToken cancellationToken)
+        {
+            ThreadName = Thread.CurrentThread.Name;
+            OnPool = Thread.CurrentThread.IsThreadPoolThread;
+            return ValueTask.FromResult<(IStoreOperation?, DicomOutcome)>((new Op(), default));
+        }
+
+        private sealed class Op : IStoreOperation
+        {
+            public Stream Data { get; } = new MemoryStream();
+            public ValueTask<DicomOutcome> CompleteAsync(CancellationToken cancellationToken) => ValueTask.FromResult(DicomOutcome.Success);
+            public ValueTask AbandonAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task An_accepted_association_receives_on_its_own_thread_unless_turned_off(bool perAssociation)
+    {
+        var ct = DicomUids.CTImageStorage.Value;
+        var store = new ThreadRecordingStore();
+        await using var server = new DicomServer(new IPEndPoint(IPAddress.Loopback, 0), () => new AssociationPolicy
+        {
+            AETitle = "SCP",
+            AbstractSyntaxes = new Dictionary<string, AbstractSyntaxSupport>
+            {
+                ["1.2.840.10008.1.1"] = new([DicomTransferSyntax.ExplicitVRLittleEndian.Uid.Value]),
+                [ct] = new([DicomTransferSyntax.ExplicitVRLittleEndian.Uid.Value]),
+            },
+        }, () => new DicomServiceDispatcher(store, null, null), new AssociationOptions { ReceiveThreadPerAssociation = perAssociation });
+        server.Start();
+        await using var client = await DicomClient.ConnectAsync("127.0.0.1", server.LocalEndPoint.Port, "MODALITY", "SCP",
+            [DicomClient.Propose(1, "1.2.840.10008.1.1"), DicomClient.Propose(3, ct)]);
+        var ds = new DicomDataset();
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, ct);
+        ds.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.3.4.5");
+        var rsp = await client.StoreAsync(ds).WaitAsync(Limit);
+        Assert.That(rsp.Status, Is.EqualTo(DicomStatus.Success));
+        if (perAssociation)
+        {
+            Assert.That(store.ThreadName, Is.EqualTo("DICOM MODALITY"));
+            Assert.That(store.OnPool, Is.False);
+        }
+        else
+        {
+            Assert.That(store.OnPool, Is.True);
+        }
+        await client.ReleaseAsync().WaitAsync(Limit);
+    }
+}
