@@ -29,8 +29,16 @@ public sealed class ReceiveThread : IDisposable
         _thread.Start();
     }
 
+    [ThreadStatic] private static ReceiveThread? t_current;
+
     /// <summary>True when called on this thread.</summary>
     public bool IsCurrent => Thread.CurrentThread == _thread;
+
+    /// <summary>
+    /// The receive thread the caller runs on, or null: code that waits on another thread's work (a group commit) uses
+    /// it to come back here instead of continuing on whichever thread completed the work.
+    /// </summary>
+    public static ReceiveThread? Current => t_current;
 
     /// <summary>An awaitable that continues on this thread (at once when already on it).</summary>
     public SwitchAwaitable SwitchTo() => new(this);
@@ -53,6 +61,7 @@ public sealed class ReceiveThread : IDisposable
 
     private void Run()
     {
+        t_current = this;
         foreach (var work in _work.GetConsumingEnumerable()) work();
     }
 

@@ -187,7 +187,12 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             return await action(connection).ConfigureAwait(false);
         }
-        finally { _writeLock.Release(); }
+        finally
+        {
+            _writeLock.Release();
+            // Stores that queued while this write held the lock wait for a leader: be sure one comes.
+            if (!_storeQueue.IsEmpty && _sqliteWriter is { } writer) _ = Task.Run(() => LeadStoresAsync(writer), CancellationToken.None);
+        }
     }
 
     // ---------------------------------------------------------------- store
@@ -195,12 +200,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     public async Task<StoreResult> StoreInstanceAsync(InstanceRecord record, bool enqueueWork, CancellationToken ct,
         Func<CancellationToken, ValueTask>? beforeCommit = null, string workKind = "inference")
     {
-        if (_sqliteWriter is { } writer)
-        {
-            await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-            try { return await writer.StoreAsync(record, enqueueWork, workKind, NowMs(), beforeCommit, ct).ConfigureAwait(false); }
-            finally { _writeLock.Release(); }
-        }
+        if (_sqliteWriter is { } writer) return await StoreGroupedAsync(writer, new StoreRequest(record, enqueueWork, workKind, beforeCommit)).ConfigureAwait(false);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -212,6 +212,67 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             {
                 // Two associations stored the same new UID at once; the retry sees the other's row.
                 IndexLog.RetryingUniqueViolation(_logger, record.SopInstanceUid, attempt);
+            }
+        }
+    }
+
+    /// <summary>Most instances committed in one SQLite transaction.</summary>
+    internal const int MaxStoreBatch = 32;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<StoreRequest> _storeQueue = new();
+    private long _storeBatches;
+
+    /// <summary>SQLite transactions the store path has run (each holds one or more instances), for tests and diagnostics.</summary>
+    internal long StoreBatches => Interlocked.Read(ref _storeBatches);
+
+    // Group commit on SQLite (one writer): each store queues its request; whoever gets the write lock stores every
+    // request queued by then (up to MaxStoreBatch) in one transaction, on its own thread, releases the lock, completes
+    // them, and looks again. A lone association is its own leader (no hand-over to another thread). With several, one
+    // commit serves all the rows queued meanwhile and their owners resume on the leader's thread, without a trip
+    // through the thread pool. No request is left behind: a store that finds the lock taken only waits for its
+    // completion, and the holder looks at the queue again after it releases the lock, which is after that store queued.
+    private async Task<StoreResult> StoreGroupedAsync(SqliteInstanceWriter writer, StoreRequest request)
+    {
+        var home = EdgeCancer.Dicom.Network.ReceiveThread.Current;
+        _storeQueue.Enqueue(request);
+        await LeadStoresAsync(writer).ConfigureAwait(false);
+        if (request.Done.Task.IsCompleted) return await request.Done.Task.ConfigureAwait(false);
+        // Another leader stores it and completes it on its own thread (synchronous continuation): go back at once to
+        // this association's receive thread, or to the thread pool, so the leader's thread is not kept.
+        await ((Task)request.Done.Task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (home is not null) await home.SwitchTo();
+        else await Task.Yield();
+        return await request.Done.Task.ConfigureAwait(false);
+    }
+
+    // Stores queued requests while the lock is free. Not cancellable: a batch holds other associations' requests, whose
+    // files are renamed inside it.
+    private async Task LeadStoresAsync(SqliteInstanceWriter writer)
+    {
+        while (!_storeQueue.IsEmpty && _writeLock.Wait(0))
+        {
+            var batch = new List<StoreRequest>();
+            try
+            {
+                while (batch.Count < MaxStoreBatch && _storeQueue.TryDequeue(out var next)) batch.Add(next);
+                if (batch.Count > 0)
+                {
+                    await writer.StoreBatchAsync(batch, NowMs(), CancellationToken.None).ConfigureAwait(false);
+                    Interlocked.Increment(ref _storeBatches);
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var r in batch) r.Error ??= e;
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+            foreach (var r in batch)
+            {
+                if (r.Error is { } error) r.Done.TrySetException(error);
+                else r.Done.TrySetResult(r.Result!.Value);
             }
         }
     }

@@ -20,6 +20,24 @@ namespace EdgeCancer.Scp.Index;
 /// another process meanwhile matches no row, and the full upserts run instead. SQLite calls are synchronous
 /// (Microsoft.Data.Sqlite's asynchronous methods run them on the caller's thread as well).
 /// </remarks>
+/// <summary>One instance to store through <see cref="SqliteInstanceWriter.StoreBatchAsync"/>, and its outcome.</summary>
+internal sealed class StoreRequest(InstanceRecord record, bool enqueueWork, string workKind, Func<CancellationToken, ValueTask>? beforeCommit)
+{
+    public InstanceRecord Record => record;
+    public bool EnqueueWork => enqueueWork;
+    public string WorkKind => workKind;
+    public Func<CancellationToken, ValueTask>? BeforeCommit => beforeCommit;
+
+    /// <summary>The outcome once the batch has run (committed when stored), or null with <see cref="Error"/>.</summary>
+    public StoreResult? Result { get; set; }
+
+    /// <summary>Why this request failed (nothing of it is committed).</summary>
+    public Exception? Error { get; set; }
+
+    /// <summary>Completed after the batch's commit (or failure), outside the index's write lock.</summary>
+    public TaskCompletionSource<StoreResult> Done { get; } = new();
+}
+
 internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan busyTimeout, string synchronous, DuplicatePolicy duplicatePolicy, ILogger logger) : IDisposable
 {
     /// <summary>Series whose hierarchy values are remembered; past it the memory is cleared (a new batch of series).</summary>
@@ -41,103 +59,149 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
     private sealed class Statements
     {
         public required SqliteCommand FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries,
-            InsertInstance, UpdateInstance, InsertWork;
+            InsertInstance, UpdateInstance, InsertWork, Savepoint, Release, RollbackTo;
 
         public IEnumerable<SqliteCommand> All => [FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries, InsertInstance, UpdateInstance, InsertWork];
     }
 
-    /// <summary>Stores one instance's rows in one transaction; <paramref name="beforeCommit"/> runs inside it, before the commit.</summary>
-    public async Task<StoreResult> StoreAsync(InstanceRecord r, bool enqueueWork, string workKind, long now,
-        Func<CancellationToken, ValueTask>? beforeCommit, CancellationToken ct)
+    /// <summary>
+    /// Stores the rows of every request in one transaction, in order, each request's <see cref="StoreRequest.BeforeCommit"/>
+    /// right after its rows (the file's rename). A request that fails is rolled back alone (a savepoint each when there
+    /// are several) and gets its <see cref="StoreRequest.Error"/>; the others commit. One commit for several instances
+    /// writes the pages they share (the tables' last leaf pages, the index pages, the study and series rows) once.
+    /// </summary>
+    public async Task StoreBatchAsync(IReadOnlyList<StoreRequest> batch, long now, CancellationToken ct)
     {
         var (connection, s) = Open();
-        var values = ValuesOf(r);
-        bool committed = false;
+        bool several = batch.Count > 1;
+        var touched = new List<(string SeriesUid, CachedSeries Cached)>(batch.Count);
         try
         {
             using var tx = connection.BeginTransaction();
             foreach (var c in s.All) c.Transaction = tx;
-
-            Bind(s.FindExisting, r.SopInstanceUid);
-            long? existingPk = null;
-            using (var reader = s.FindExisting.ExecuteReader())
+            s.Savepoint.Transaction = s.Release.Transaction = s.RollbackTo.Transaction = tx;
+            foreach (var request in batch)
             {
-                if (reader.Read())
+                if (several) s.Savepoint.ExecuteNonQuery();
+                try
                 {
-                    existingPk = reader.GetInt64(0);
-                    var studyUid = reader.GetString(1);
-                    var seriesUid = reader.GetString(2);
-                    if (studyUid != r.StudyInstanceUid || seriesUid != r.SeriesInstanceUid)
-                    {
-                        var message = $"SOP Instance UID already stored in another {(studyUid != r.StudyInstanceUid ? "study" : "series")}";
-                        IndexLog.HierarchyConflict(logger, r.SopInstanceUid, message);
-                        return new StoreResult(StoreOutcome.HierarchyConflict, null, message);
-                    }
-                    if (duplicatePolicy == DuplicatePolicy.Ignore) return new StoreResult(StoreOutcome.DuplicateIgnored);
+                    var (result, cached) = StoreRow(s, request.Record, request.EnqueueWork, request.WorkKind, now, several ? () => s.RollbackTo.ExecuteNonQuery() : tx.Rollback);
+                    if (Writes(result) && request.BeforeCommit is not null) await request.BeforeCommit(ct).ConfigureAwait(false);
+                    request.Result = result;
+                    if (cached is { } c) touched.Add((request.Record.SeriesInstanceUid, c));
                 }
-            }
-
-            long seriesPk;
-            long studyPk;
-            if (_known.TryGetValue(values.SeriesUid, out var cached) && cached.Values == values && Touch(s, cached, values, now))
-            {
-                (studyPk, seriesPk) = (cached.StudyPk, cached.SeriesPk);
-            }
-            else
-            {
-                Bind(s.UpsertPatient, values.PatientId, values.Issuer, values.PatientName, values.BirthDate, values.Sex, values.PatientExtra);
-                var patientPk = (long)s.UpsertPatient.ExecuteScalar()!;
-                // A study keeps the patient it was first stored under.
-                Bind(s.UpsertStudy, patientPk, values.StudyUid, values.StudyDate, values.StudyTime, MatchValues.NormalizeTime(values.StudyTime),
-                    values.Accession, values.StudyId, values.StudyDescription, values.Referring, values.Charset, values.StudyExtra, now);
-                studyPk = (long)s.UpsertStudy.ExecuteScalar()!;
-                Bind(s.UpsertSeries, studyPk, values.SeriesUid, values.Modality, values.SeriesNumber, values.SeriesDescription, values.BodyPart,
-                    values.Manufacturer, values.Model, values.SeriesDate, values.SeriesTime, MatchValues.NormalizeTime(values.SeriesTime), values.SeriesExtra, now);
-                long seriesStudyFk;
-                using (var reader = s.UpsertSeries.ExecuteReader())
+                catch (Exception e) when (several && e is not SqliteException)
                 {
-                    reader.Read();
-                    seriesPk = reader.GetInt64(0);
-                    seriesStudyFk = reader.GetInt64(1);
+                    // This request alone (its rename failed, or a bug in its values): the others still commit.
+                    s.RollbackTo.ExecuteNonQuery();
+                    request.Error = e;
                 }
-                if (seriesStudyFk != studyPk)
-                {
-                    tx.Rollback();
-                    const string message = "Series Instance UID already stored in another study";
-                    IndexLog.HierarchyConflict(logger, r.SopInstanceUid, message);
-                    return new StoreResult(StoreOutcome.HierarchyConflict, null, message);
-                }
+                if (several) s.Release.ExecuteNonQuery();
+                if (!several && request.Result is { } only && !Writes(only)) return; // rolled back, nothing to commit
             }
-
-            var contentTime = Clean(r.ContentTime);
-            var instance = existingPk is null ? s.InsertInstance : s.UpdateInstance;
-            Bind(instance, seriesPk, r.SopInstanceUid, r.SopClassUid, r.InstanceNumber, Clean(r.TransferSyntaxUid), Clean(r.ContentDate),
-                contentTime, MatchValues.NormalizeTime(contentTime), Clean(r.CompletionFlag), Clean(r.VerificationFlag), Clean(r.PreliminaryFlag),
-                Clean(r.ConceptNameCodeValue), Clean(r.ConceptNameCodingSchemeDesignator), Clean(r.ConceptNameCodeMeaning), Clean(r.ImageType),
-                r.Rows, r.Columns, r.NumberOfFrames, r.FilePath, r.FileSize, Clean(r.Sha256), Clean(r.SpecificCharacterSet), Json(r.InstanceExtra), now);
-            instance.ExecuteNonQuery();
-
-            long? workId = null;
-            if (enqueueWork)
-            {
-                Bind(s.InsertWork, r.SopInstanceUid, r.StudyInstanceUid, r.SeriesInstanceUid, workKind, now);
-                workId = (long)s.InsertWork.ExecuteScalar()!;
-            }
-
-            if (beforeCommit is not null) await beforeCommit(ct).ConfigureAwait(false);
             tx.Commit();
-            committed = true;
-            if (_known.Count >= MaxCachedSeries && !_known.ContainsKey(values.SeriesUid)) _known.Clear();
-            _known[values.SeriesUid] = new CachedSeries(values, studyPk, seriesPk);
-            return new StoreResult(existingPk is null ? StoreOutcome.Added : StoreOutcome.Replaced, workId);
         }
-        catch (Exception e) when (!committed)
+        catch (Exception e)
         {
-            // A failed statement may leave the connection in any state: start again from a new one.
+            // A failed statement may leave the connection in any state: start again from a new one. Whatever was not
+            // committed failed for every request of the batch that has no outcome of its own yet.
             if (e is SqliteException) Reset();
             _known.Clear();
-            throw;
+            foreach (var request in batch)
+            {
+                if (request.Error is null && (request.Result is not { } r || Writes(r))) request.Error = e;
+                if (request.Error is not null) request.Result = null;
+            }
+            return;
         }
+        foreach (var (seriesUid, cached) in touched)
+        {
+            if (_known.Count >= MaxCachedSeries && !_known.ContainsKey(seriesUid)) _known.Clear();
+            _known[seriesUid] = cached;
+        }
+    }
+
+    // True when the request's rows are written (and its file is to be renamed); false for the outcomes that write nothing.
+    private static bool Writes(StoreResult result) => result.Outcome is StoreOutcome.Added or StoreOutcome.Replaced;
+
+    // One instance's rows inside the open transaction. A conflict calls rollback (the transaction, or this request's
+    // savepoint) and returns its outcome; on success returns the series values to remember once committed.
+    private (StoreResult Result, CachedSeries? Cached) StoreRow(Statements s, InstanceRecord r, bool enqueueWork, string workKind, long now, Action rollback)
+    {
+        var values = ValuesOf(r);
+        Bind(s.FindExisting, r.SopInstanceUid);
+        long? existingPk = null;
+        using (var reader = s.FindExisting.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                existingPk = reader.GetInt64(0);
+                var studyUid = reader.GetString(1);
+                var seriesUid = reader.GetString(2);
+                if (studyUid != r.StudyInstanceUid || seriesUid != r.SeriesInstanceUid)
+                {
+                    var message = $"SOP Instance UID already stored in another {(studyUid != r.StudyInstanceUid ? "study" : "series")}";
+                    IndexLog.HierarchyConflict(logger, r.SopInstanceUid, message);
+                    reader.Close();
+                    rollback();
+                    return (new StoreResult(StoreOutcome.HierarchyConflict, null, message), null);
+                }
+                if (duplicatePolicy == DuplicatePolicy.Ignore)
+                {
+                    reader.Close();
+                    rollback();
+                    return (new StoreResult(StoreOutcome.DuplicateIgnored), null);
+                }
+            }
+        }
+
+        long seriesPk;
+        long studyPk;
+        if (_known.TryGetValue(values.SeriesUid, out var cached) && cached.Values == values && Touch(s, cached, values, now))
+        {
+            (studyPk, seriesPk) = (cached.StudyPk, cached.SeriesPk);
+        }
+        else
+        {
+            Bind(s.UpsertPatient, values.PatientId, values.Issuer, values.PatientName, values.BirthDate, values.Sex, values.PatientExtra);
+            var patientPk = (long)s.UpsertPatient.ExecuteScalar()!;
+            // A study keeps the patient it was first stored under.
+            Bind(s.UpsertStudy, patientPk, values.StudyUid, values.StudyDate, values.StudyTime, MatchValues.NormalizeTime(values.StudyTime),
+                values.Accession, values.StudyId, values.StudyDescription, values.Referring, values.Charset, values.StudyExtra, now);
+            studyPk = (long)s.UpsertStudy.ExecuteScalar()!;
+            Bind(s.UpsertSeries, studyPk, values.SeriesUid, values.Modality, values.SeriesNumber, values.SeriesDescription, values.BodyPart,
+                values.Manufacturer, values.Model, values.SeriesDate, values.SeriesTime, MatchValues.NormalizeTime(values.SeriesTime), values.SeriesExtra, now);
+            long seriesStudyFk;
+            using (var reader = s.UpsertSeries.ExecuteReader())
+            {
+                reader.Read();
+                seriesPk = reader.GetInt64(0);
+                seriesStudyFk = reader.GetInt64(1);
+            }
+            if (seriesStudyFk != studyPk)
+            {
+                rollback();
+                const string message = "Series Instance UID already stored in another study";
+                IndexLog.HierarchyConflict(logger, r.SopInstanceUid, message);
+                return (new StoreResult(StoreOutcome.HierarchyConflict, null, message), null);
+            }
+        }
+
+        var contentTime = Clean(r.ContentTime);
+        var instance = existingPk is null ? s.InsertInstance : s.UpdateInstance;
+        Bind(instance, seriesPk, r.SopInstanceUid, r.SopClassUid, r.InstanceNumber, Clean(r.TransferSyntaxUid), Clean(r.ContentDate),
+            contentTime, MatchValues.NormalizeTime(contentTime), Clean(r.CompletionFlag), Clean(r.VerificationFlag), Clean(r.PreliminaryFlag),
+            Clean(r.ConceptNameCodeValue), Clean(r.ConceptNameCodingSchemeDesignator), Clean(r.ConceptNameCodeMeaning), Clean(r.ImageType),
+            r.Rows, r.Columns, r.NumberOfFrames, r.FilePath, r.FileSize, Clean(r.Sha256), Clean(r.SpecificCharacterSet), Json(r.InstanceExtra), now);
+        instance.ExecuteNonQuery();
+
+        long? workId = null;
+        if (enqueueWork)
+        {
+            Bind(s.InsertWork, r.SopInstanceUid, r.StudyInstanceUid, r.SeriesInstanceUid, workKind, now);
+            workId = (long)s.InsertWork.ExecuteScalar()!;
+        }
+        return (new StoreResult(existingPk is null ? StoreOutcome.Added : StoreOutcome.Replaced, workId), new CachedSeries(values, studyPk, seriesPk));
     }
 
     // Sets updated_at of the study and series last written for these values; false when either row is not what was
@@ -214,6 +278,9 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
                     WHERE sop_instance_uid = @uid
                     """, InstanceParameters),
                 InsertWork = Prepare(connection, IndexStatements.InsertWork, "@sop", "@study", "@series", "@kind", "@now"),
+                Savepoint = Prepare(connection, "SAVEPOINT instance_row"),
+                Release = Prepare(connection, "RELEASE instance_row"),
+                RollbackTo = Prepare(connection, "ROLLBACK TO instance_row"),
             };
             (_connection, _s) = (connection, s);
             return (connection, s);
@@ -243,7 +310,7 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
     private void Reset()
     {
         if (_s is not null)
-            foreach (var c in _s.All) c.Dispose();
+            foreach (var c in _s.All.Concat([_s.Savepoint, _s.Release, _s.RollbackTo])) c.Dispose();
         _connection?.Dispose();
         (_connection, _s) = (null, null);
     }
