@@ -19,6 +19,7 @@
 #   DROP_CACHES=1         as root: sync, drop the clean page cache and read the series back in before each timed send
 #                         (0: sync only)
 #   SKIP_BUILD=1 SKIP_INGEST=1 SKIP_FIND=1   skip a part
+#   EDGECANCER_BIN=PATH   the edgecancer executable to measure (default: the Release build of src/Host)
 #   TARGETS="ours-fast storescp"   measure only these ingest targets (ours-durable orthanc ours-fast storescp), e.g.
 #                         (also ours-durable-data: durable mode with Storage:JournalMode=Data, the journal carrying the bytes)
 #                         our node and one peer while iterating; the ratios of the targets left out print as n/a
@@ -46,7 +47,7 @@ PORT_STORESCP=$((BASE_PORT + 2))
 PORT_ORTHANC=$((BASE_PORT + 3))
 PORT_ORTHANC_HTTP=$((BASE_PORT + 4))
 
-EDGECANCER="$ROOT/src/Host/bin/Release/net10.0/linux-x64/edgecancer"
+EDGECANCER=${EDGECANCER_BIN:-"$ROOT/src/Host/bin/Release/net10.0/linux-x64/edgecancer"}
 TOOLS="$ROOT/benchmarks/Ingest.Tools/bin/Release/net10.0/linux-x64/ingest-tools"
 
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -183,10 +184,12 @@ if [ -z "${SKIP_INGEST:-}" ]; then
     TCP_NODELAY=1 storescu -aet BENCH -aec "$1" +sd +r +sp '*.dcm' 127.0.0.1 "$2" "$WARMUP_ROOT" >"$WORK/warmup-$1.log" 2>&1 \
       || die "warm-up store to $1 failed; see $WORK/warmup-$1.log"
   }
-  # Before each timed send: every dirty page on disk (no target pays for the one before it), and, as root, the clean
+  # Before each warm-up: every dirty page on disk (no target pays for the one before it), and, as root, the clean
   # page cache dropped and the series read back in. On a virtual machine a page-cache page the guest touches for the
   # first time costs a fault on the host, so without this the same binary ran 2x faster or slower depending on how
-  # much memory the runs before it had touched (benchmarks/README.md, run F).
+  # much memory the runs before it had touched (benchmarks/README.md, run F). The warm-up comes after the drop so that
+  # each target's own working set (our SQLite pages, Orthanc's) is back in memory when it is timed, as in service;
+  # then one more sync, and the timed send.
   settle() { # SERIES_DIR...
     sync
     if [ "$DROP_CACHES" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
@@ -200,8 +203,9 @@ if [ -z "${SKIP_INGEST:-}" ]; then
     local ae=$1 port=$2 case=$3 start end i pids=() rc=0
     local dirs=("${SERIES_DIRS[0]}")
     [ "$case" = parallel ] && dirs=("${SERIES_DIRS[@]:0:$PARALLEL}")
-    warm_up "$ae" "$port"
     settle "${dirs[@]}"
+    warm_up "$ae" "$port"
+    sync
     start=$(date +%s.%N)
     for i in "${!dirs[@]}"; do
       TCP_NODELAY=1 storescu -aet BENCH -aec "$ae" +sd +r +sp '*.dcm' 127.0.0.1 "$port" "${dirs[$i]}" >"$WORK/storescu-$ae-$case-$i.log" 2>&1 &

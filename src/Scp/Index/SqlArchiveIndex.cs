@@ -237,11 +237,13 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         _storeQueue.Enqueue(request);
         await LeadStoresAsync(writer).ConfigureAwait(false);
         if (request.Done.Task.IsCompleted) return await request.Done.Task.ConfigureAwait(false);
-        // Another leader stores it and completes it on its own thread (synchronous continuation): go back at once to
-        // this association's receive thread, or to the thread pool, so the leader's thread is not kept.
+        // Another leader stores it and completes it on its own thread (synchronous continuation). A C-STORE of an
+        // association with a receive thread goes on there as far as sending its response (a few microseconds, no
+        // blocking): the sender gets its answer without waiting for that thread to wake, and the receive loop goes
+        // back to its own thread before it reads again (DimseChannel). Anything else moves to the thread pool at once,
+        // so that the leader's thread is not kept (an inference worker would run its next analysis on it).
         await ((Task)request.Done.Task).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (home is not null) await home.SwitchTo();
-        else await Task.Yield();
+        if (home is null) await Task.Yield();
         return await request.Done.Task.ConfigureAwait(false);
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeCancer.Scp.Storage;
 
 /// <summary>
-/// Files renamed in fast mode wait here until the <see cref="BackgroundFlusher"/> syncs them (one <c>syncfs</c> per interval).
+/// Files renamed in fast mode wait here until the <see cref="BackgroundFlusher"/> syncs them (one <c>syncfs</c> for all).
 /// <see cref="FlushAsync"/> drains it (used on graceful shutdown and by tests).
 /// </summary>
 public sealed class FileSyncQueue
@@ -21,9 +21,15 @@ public sealed class FileSyncQueue
 
     internal void Enqueue(string fullPath)
     {
+        Volatile.Write(ref _lastEnqueued, Environment.TickCount64);
         Interlocked.Increment(ref _pending);
         _files.Writer.TryWrite(fullPath);
     }
+
+    private long _lastEnqueued;
+
+    /// <summary>When the last file was queued (<see cref="Environment.TickCount64"/>).</summary>
+    public long LastEnqueuedAt => Volatile.Read(ref _lastEnqueued);
 
     /// <summary>Waits until at least one file is queued.</summary>
     public ValueTask<bool> WaitAsync(CancellationToken ct) => _files.Reader.WaitToReadAsync(ct);

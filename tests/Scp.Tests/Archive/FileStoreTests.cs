@@ -166,6 +166,42 @@ public sealed class FileStoreTests
         Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Is.Empty);
     }
 
+    [TestCase(0, 0, 200)]         // just queued: wait for the quiet period
+    [TestCase(150, 1000, 50)]     // 150 ms since the last file: 50 ms more
+    [TestCase(250, 1000, 0)]      // quiet for 250 ms: sync now
+    [TestCase(100, 5000, 0)]      // still arriving, but the first file has waited 5 s: sync now
+    [TestCase(100, 4950, 50)]     // still arriving; the longest wait ends first
+    public void Fast_mode_syncs_after_a_quiet_period_or_at_the_longest_delay(int sinceLast, int sinceFirst, int expectedMs)
+    {
+        var options = new FileStoreOptions { FastModeQuietPeriod = TimeSpan.FromMilliseconds(200), FastModeFlushInterval = TimeSpan.FromSeconds(5) };
+        long now = 1_000_000;
+        var wait = BackgroundFlusher.DelayBeforeSync(options, lastQueuedAt: now - sinceLast, firstQueuedAt: now - sinceFirst, now);
+        Assert.That(wait, Is.EqualTo(TimeSpan.FromMilliseconds(expectedMs)));
+    }
+
+    [Test]
+    public async Task The_flusher_syncs_a_burst_once_it_has_ended()
+    {
+        var queue = new FileSyncQueue(NullLogger<FileSyncQueue>.Instance);
+        var store = Store(fast: true, queue: queue);
+        var flusher = new BackgroundFlusher(queue, Options.Create(new FileStoreOptions { FastModeQuietPeriod = TimeSpan.FromMilliseconds(100), FastModeFlushInterval = TimeSpan.FromSeconds(30) }));
+        await flusher.StartAsync(CancellationToken.None);
+        try
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                await using var write = store.BeginWrite("1.2", "1.3", $"1.4.{i}").Write!;
+                await write.Stream.WriteAsync(new byte[] { 1, 2, 3 });
+                await write.CommitAsync(CancellationToken.None);
+            }
+            Assert.That(queue.Pending, Is.EqualTo(5));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (queue.Pending > 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.That(queue.Pending, Is.EqualTo(0), "synced after the quiet period, long before the 30 s interval");
+        }
+        finally { await flusher.StopAsync(CancellationToken.None); }
+    }
+
     [Test]
     public void Directory_fsync_through_libc_succeeds_on_a_real_folder()
     {
