@@ -179,10 +179,18 @@ if [ -z "${SKIP_INGEST:-}" ]; then
     rm -rf "$WARMUP_ROOT"
     "$EDGECANCER" synth --out "$WARMUP_ROOT" --patients 1 --slices "$WARMUP" --body chest --seed 99 >/dev/null
   fi
-  warm_up() { # AE PORT
+  warm_up() { # AE PORT CASE: the warm-up series once, or (parallel) by as many associations at once, so that the
+    # paths only concurrent associations take (our group commit) are not met for the first time while timed. The
+    # copies have the same UIDs: each target still holds WARMUP instances afterwards.
     [ "$WARMUP" -gt 0 ] || return 0
-    TCP_NODELAY=1 storescu -aet BENCH -aec "$1" +sd +r +sp '*.dcm' 127.0.0.1 "$2" "$WARMUP_ROOT" >"$WORK/warmup-$1.log" 2>&1 \
-      || die "warm-up store to $1 failed; see $WORK/warmup-$1.log"
+    local n=1 i pids=() rc=0
+    [ "$3" = parallel ] && n=$PARALLEL
+    for i in $(seq 1 "$n"); do
+      TCP_NODELAY=1 storescu -aet BENCH -aec "$1" +sd +r +sp '*.dcm' 127.0.0.1 "$2" "$WARMUP_ROOT" >"$WORK/warmup-$1-$i.log" 2>&1 &
+      pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i" || rc=1; done
+    [ $rc -eq 0 ] || die "warm-up store to $1 failed; see $WORK/warmup-$1-*.log"
   }
   # Before each warm-up: every dirty page on disk (no target pays for the one before it), and, as root, the clean
   # page cache dropped and the series read back in. On a virtual machine a page-cache page the guest touches for the
@@ -204,7 +212,7 @@ if [ -z "${SKIP_INGEST:-}" ]; then
     local dirs=("${SERIES_DIRS[0]}")
     [ "$case" = parallel ] && dirs=("${SERIES_DIRS[@]:0:$PARALLEL}")
     settle "${dirs[@]}"
-    warm_up "$ae" "$port"
+    warm_up "$ae" "$port" "$case"
     sync
     start=$(date +%s.%N)
     for i in "${!dirs[@]}"; do

@@ -53,26 +53,56 @@ public sealed class ReceiveThreadTests
         return (await accept, client);
     }
 
+    /// <summary>An accepted connection whose stream reads on a receive thread, and the peer's socket.</summary>
+    private sealed class Connection : IAsyncDisposable
+    {
+        private Connection(ReceiveThreadNetworkStream stream, Socket peer)
+        {
+            Stream = stream;
+            Peer = peer;
+            Stream.ReceiveThread = Thread;
+        }
+
+        public ReceiveThreadNetworkStream Stream { get; }
+        public Socket Peer { get; }
+        public ReceiveThread Thread { get; } = new("reader");
+
+        public static async Task<Connection> OpenAsync()
+        {
+            var (server, client) = await ConnectedPairAsync();
+            return new Connection(new ReceiveThreadNetworkStream(server), client);
+        }
+
+        /// <summary>Runs <paramref name="work"/> on the receive thread.</summary>
+        public Task<T> OnReceiveThread<T>(Func<Task<T>> work) => Task.Run(async () =>
+        {
+            await Thread.SwitchTo();
+            return await work();
+        });
+
+        public async ValueTask DisposeAsync()
+        {
+            Peer.Dispose();
+            await Stream.DisposeAsync();
+            Thread.Dispose();
+        }
+    }
+
     [Test]
     public async Task A_read_on_the_receive_thread_waits_for_the_peer_and_returns_its_bytes()
     {
-        var (server, client) = await ConnectedPairAsync();
-        using var _ = client;
-        await using var stream = new ReceiveThreadNetworkStream(server);
-        using var thread = new ReceiveThread("reader");
-        stream.ReceiveThread = thread;
-        var read = Task.Run(async () =>
+        await using var c = await Connection.OpenAsync();
+        var read = c.OnReceiveThread(async () =>
         {
-            await thread.SwitchTo();
             var buffer = new byte[16];
-            var pending = stream.ReadAsync(buffer);
+            var pending = c.Stream.ReadAsync(buffer);
             bool synchronous = pending.IsCompleted; // waited in the kernel on this thread, not through the socket engine
             int n = await pending;
             return (synchronous, buffer[..n]);
         });
         await Task.Delay(200);
         Assert.That(read.IsCompleted, Is.False, "nothing was sent yet");
-        await client.SendAsync(new byte[] { 1, 2, 3, 4, 5 });
+        await c.Peer.SendAsync(new byte[] { 1, 2, 3, 4, 5 });
         var (wasSynchronous, bytes) = await read.WaitAsync(Limit);
         Assert.That(wasSynchronous, Is.True);
         Assert.That(bytes, Is.EqualTo(new byte[] { 1, 2, 3, 4, 5 }));
@@ -81,65 +111,43 @@ public sealed class ReceiveThreadTests
     [Test]
     public async Task Cancelling_a_read_on_the_receive_thread_ends_it_with_OperationCanceledException()
     {
-        var (server, client) = await ConnectedPairAsync();
-        using var _ = client;
-        await using var stream = new ReceiveThreadNetworkStream(server);
-        using var thread = new ReceiveThread("reader");
-        stream.ReceiveThread = thread;
+        await using var c = await Connection.OpenAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var read = Task.Run(async () =>
-        {
-            await thread.SwitchTo();
-            return await stream.ReadAsync(new byte[16], cts.Token);
-        });
+        var read = c.OnReceiveThread(async () => await c.Stream.ReadAsync(new byte[16], cts.Token));
         Assert.That(async () => await read.WaitAsync(Limit), Throws.InstanceOf<OperationCanceledException>());
     }
 
     [Test]
     public async Task The_peer_closing_reads_as_the_end_of_the_stream()
     {
-        var (server, client) = await ConnectedPairAsync();
-        await using var stream = new ReceiveThreadNetworkStream(server);
-        using var thread = new ReceiveThread("reader");
-        stream.ReceiveThread = thread;
-        var read = Task.Run(async () =>
-        {
-            await thread.SwitchTo();
-            return await stream.ReadAsync(new byte[16]);
-        });
+        await using var c = await Connection.OpenAsync();
+        var read = c.OnReceiveThread(async () => await c.Stream.ReadAsync(new byte[16]));
         await Task.Delay(100);
-        client.Dispose();
+        c.Peer.Dispose();
         Assert.That(await read.WaitAsync(Limit), Is.EqualTo(0));
     }
 
     [Test]
     public async Task Disposing_the_stream_ends_a_read_waiting_on_the_receive_thread()
     {
-        var (server, client) = await ConnectedPairAsync();
-        using var _ = client;
-        var stream = new ReceiveThreadNetworkStream(server);
-        using var thread = new ReceiveThread("reader");
-        stream.ReceiveThread = thread;
-        var read = Task.Run(async () =>
+        await using var c = await Connection.OpenAsync();
+        var read = c.OnReceiveThread(async () =>
         {
-            await thread.SwitchTo();
-            try { return await stream.ReadAsync(new byte[16]); }
+            try { return await c.Stream.ReadAsync(new byte[16]); }
             catch (Exception e) when (e is IOException or ObjectDisposedException) { return -1; }
         });
         await Task.Delay(200);
-        await stream.DisposeAsync();
+        await c.Stream.DisposeAsync();
         Assert.That(await read.WaitAsync(Limit), Is.LessThanOrEqualTo(0), "the silent peer must not keep the thread forever");
     }
 
     [Test]
     public async Task Reads_off_the_receive_thread_are_the_network_streams_own()
     {
-        var (server, client) = await ConnectedPairAsync();
-        using var _ = client;
-        await using var stream = new ReceiveThreadNetworkStream(server);
+        await using var c = await Connection.OpenAsync();
         var buffer = new byte[8];
-        var read = stream.ReadAsync(buffer).AsTask();
-        await client.SendAsync(new byte[] { 9, 8, 7 });
+        var read = c.Stream.ReadAsync(buffer).AsTask(); // from this test's thread, not the receive thread
+        await c.Peer.SendAsync(new byte[] { 9, 8, 7 });
         Assert.That(await read.WaitAsync(Limit), Is.EqualTo(3));
         Assert.That(buffer[..3], Is.EqualTo(new byte[] { 9, 8, 7 }));
     }
