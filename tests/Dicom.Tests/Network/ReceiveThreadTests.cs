@@ -206,4 +206,68 @@ public sealed class ReceiveThreadTests
         }
         await client.ReleaseAsync().WaitAsync(Limit);
     }
+
+    [Test]
+    public async Task An_idle_association_served_on_its_receive_thread_is_aborted_at_the_idle_timeout_and_the_node_serves_on()
+    {
+        var options = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(1) };
+        await using var server = new DicomServer(new IPEndPoint(IPAddress.Loopback, 0), () => new AssociationPolicy
+        {
+            AETitle = LoopbackNode.AETitle,
+            AbstractSyntaxes = new Dictionary<string, AbstractSyntaxSupport>
+            {
+                [LoopbackNode.Verification] = new([LoopbackNode.ImplicitVRLittleEndian]),
+            },
+        }, () => new DicomServiceDispatcher(null, null, null), options);
+        server.Start();
+        using var peer = new TcpClient { NoDelay = true };
+        await peer.ConnectAsync(IPAddress.Loopback, server.LocalEndPoint.Port);
+        var stream = peer.GetStream();
+        await stream.WriteAsync(PduWriter.ToArray(LoopbackNode.Request(16384)));
+        var header = new byte[6];
+        await stream.ReadExactlyAsync(header).AsTask().WaitAsync(Limit);
+        Assert.That(header[0], Is.EqualTo(0x02), "A-ASSOCIATE-AC");
+        await stream.ReadExactlyAsync(new byte[(header[2] << 24) | (header[3] << 16) | (header[4] << 8) | header[5]]).AsTask().WaitAsync(Limit);
+
+        // Silent from now on: the receive thread's wait in poll must end at the idle timeout with an A-ABORT.
+        var started = DateTime.UtcNow;
+        var all = new MemoryStream();
+        var buffer = new byte[1024];
+        int n;
+        try
+        {
+            while ((n = await stream.ReadAsync(buffer).AsTask().WaitAsync(Limit)) > 0) all.Write(buffer, 0, n);
+        }
+        catch (IOException) { }
+        Assert.That(Convert.ToHexString(all.ToArray()), Is.EqualTo("07000000000400000000"), "A-ABORT, service-user source");
+        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(15)));
+
+        await using var client = await DicomClient.ConnectAsync("127.0.0.1", server.LocalEndPoint.Port, "SCU", LoopbackNode.AETitle,
+            [DicomClient.Propose(1, LoopbackNode.Verification)]);
+        Assert.That((await client.EchoAsync().WaitAsync(Limit)).Status, Is.EqualTo(DicomStatus.Success));
+        await client.ReleaseAsync().WaitAsync(Limit);
+    }
+
+    [Test]
+    public async Task Stopping_the_server_ends_an_association_whose_receive_thread_waits_for_a_silent_peer()
+    {
+        var server = new DicomServer(new IPEndPoint(IPAddress.Loopback, 0), () => new AssociationPolicy
+        {
+            AETitle = LoopbackNode.AETitle,
+            AbstractSyntaxes = new Dictionary<string, AbstractSyntaxSupport> { [LoopbackNode.Verification] = new([LoopbackNode.ImplicitVRLittleEndian]) },
+        }, () => new DicomServiceDispatcher(null, null, null));
+        server.Start();
+        using var peer = new TcpClient { NoDelay = true };
+        await peer.ConnectAsync(IPAddress.Loopback, server.LocalEndPoint.Port);
+        var stream = peer.GetStream();
+        await stream.WriteAsync(PduWriter.ToArray(LoopbackNode.Request(16384)));
+        var header = new byte[6];
+        await stream.ReadExactlyAsync(header).AsTask().WaitAsync(Limit);
+        Assert.That(header[0], Is.EqualTo(0x02), "A-ASSOCIATE-AC");
+        await Task.Delay(200); // the receive loop is now waiting in poll on its thread
+
+        await server.StopAsync(TimeSpan.FromMilliseconds(200)).WaitAsync(Limit);
+        await server.DisposeAsync().AsTask().WaitAsync(Limit);
+        Assert.That(server.OpenConnections, Is.Zero);
+    }
 }
