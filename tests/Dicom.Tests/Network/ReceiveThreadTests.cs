@@ -207,27 +207,36 @@ public sealed class ReceiveThreadTests
         await client.ReleaseAsync().WaitAsync(Limit);
     }
 
-    [Test]
-    public async Task An_idle_association_served_on_its_receive_thread_is_aborted_at_the_idle_timeout_and_the_node_serves_on()
+    private static DicomServer VerificationServer(AssociationOptions? options = null)
     {
-        var options = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(1) };
-        await using var server = new DicomServer(new IPEndPoint(IPAddress.Loopback, 0), () => new AssociationPolicy
+        var server = new DicomServer(new IPEndPoint(IPAddress.Loopback, 0), () => new AssociationPolicy
         {
             AETitle = LoopbackNode.AETitle,
-            AbstractSyntaxes = new Dictionary<string, AbstractSyntaxSupport>
-            {
-                [LoopbackNode.Verification] = new([LoopbackNode.ImplicitVRLittleEndian]),
-            },
+            AbstractSyntaxes = new Dictionary<string, AbstractSyntaxSupport> { [LoopbackNode.Verification] = new([LoopbackNode.ImplicitVRLittleEndian]) },
         }, () => new DicomServiceDispatcher(null, null, null), options);
         server.Start();
-        using var peer = new TcpClient { NoDelay = true };
-        await peer.ConnectAsync(IPAddress.Loopback, server.LocalEndPoint.Port);
+        return server;
+    }
+
+    /// <summary>An association opened with raw PDUs (the peer then says nothing unless the test makes it).</summary>
+    private static async Task<NetworkStream> OpenRawAssociationAsync(TcpClient peer, int port)
+    {
+        await peer.ConnectAsync(IPAddress.Loopback, port);
         var stream = peer.GetStream();
         await stream.WriteAsync(PduWriter.ToArray(LoopbackNode.Request(16384)));
         var header = new byte[6];
         await stream.ReadExactlyAsync(header).AsTask().WaitAsync(Limit);
         Assert.That(header[0], Is.EqualTo(0x02), "A-ASSOCIATE-AC");
         await stream.ReadExactlyAsync(new byte[(header[2] << 24) | (header[3] << 16) | (header[4] << 8) | header[5]]).AsTask().WaitAsync(Limit);
+        return stream;
+    }
+
+    [Test]
+    public async Task An_idle_association_served_on_its_receive_thread_is_aborted_at_the_idle_timeout_and_the_node_serves_on()
+    {
+        await using var server = VerificationServer(new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(1) });
+        using var peer = new TcpClient { NoDelay = true };
+        var stream = await OpenRawAssociationAsync(peer, server.LocalEndPoint.Port);
 
         // Silent from now on: the receive thread's wait in poll must end at the idle timeout with an A-ABORT.
         var started = DateTime.UtcNow;
@@ -251,19 +260,9 @@ public sealed class ReceiveThreadTests
     [Test]
     public async Task Stopping_the_server_ends_an_association_whose_receive_thread_waits_for_a_silent_peer()
     {
-        var server = new DicomServer(new IPEndPoint(IPAddress.Loopback, 0), () => new AssociationPolicy
-        {
-            AETitle = LoopbackNode.AETitle,
-            AbstractSyntaxes = new Dictionary<string, AbstractSyntaxSupport> { [LoopbackNode.Verification] = new([LoopbackNode.ImplicitVRLittleEndian]) },
-        }, () => new DicomServiceDispatcher(null, null, null));
-        server.Start();
+        var server = VerificationServer();
         using var peer = new TcpClient { NoDelay = true };
-        await peer.ConnectAsync(IPAddress.Loopback, server.LocalEndPoint.Port);
-        var stream = peer.GetStream();
-        await stream.WriteAsync(PduWriter.ToArray(LoopbackNode.Request(16384)));
-        var header = new byte[6];
-        await stream.ReadExactlyAsync(header).AsTask().WaitAsync(Limit);
-        Assert.That(header[0], Is.EqualTo(0x02), "A-ASSOCIATE-AC");
+        await OpenRawAssociationAsync(peer, server.LocalEndPoint.Port);
         await Task.Delay(200); // the receive loop is now waiting in poll on its thread
 
         await server.StopAsync(TimeSpan.FromMilliseconds(200)).WaitAsync(Limit);
