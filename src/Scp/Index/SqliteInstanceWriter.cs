@@ -20,24 +20,6 @@ namespace EdgeCancer.Scp.Index;
 /// another process meanwhile matches no row, and the full upserts run instead. SQLite calls are synchronous
 /// (Microsoft.Data.Sqlite's asynchronous methods run them on the caller's thread as well).
 /// </remarks>
-/// <summary>One instance to store through <see cref="SqliteInstanceWriter.StoreBatchAsync"/>, and its outcome.</summary>
-internal sealed class StoreRequest(InstanceRecord record, bool enqueueWork, string workKind, Func<CancellationToken, ValueTask>? beforeCommit)
-{
-    public InstanceRecord Record => record;
-    public bool EnqueueWork => enqueueWork;
-    public string WorkKind => workKind;
-    public Func<CancellationToken, ValueTask>? BeforeCommit => beforeCommit;
-
-    /// <summary>The outcome once the batch has run (committed when stored), or null with <see cref="Error"/>.</summary>
-    public StoreResult? Result { get; set; }
-
-    /// <summary>Why this request failed (nothing of it is committed).</summary>
-    public Exception? Error { get; set; }
-
-    /// <summary>Completed after the batch's commit (or failure), outside the index's write lock.</summary>
-    public TaskCompletionSource<StoreResult> Done { get; } = new();
-}
-
 internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan busyTimeout, string synchronous, DuplicatePolicy duplicatePolicy, ILogger logger) : IDisposable
 {
     /// <summary>Series whose hierarchy values are remembered; past it the memory is cleared (a new batch of series).</summary>
