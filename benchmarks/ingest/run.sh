@@ -159,7 +159,7 @@ EOF
 orthanc_instances() { curl -fsS "http://127.0.0.1:$PORT_ORTHANC_HTTP/statistics" | sed -n 's/.*"CountInstances" *: *\([0-9]*\).*/\1/p'; }
 
 # ---- ingest -------------------------------------------------------------------------------------------------------
-declare -A RATE MBS
+declare -A RATE MBS ALL
 SERIES_DIRS=()
 if [ -z "${SKIP_INGEST:-}" ]; then
   SERIES_ROOT="$WORK/series-$SLICES"
@@ -233,6 +233,7 @@ if [ -z "${SKIP_INGEST:-}" ]; then
     rate=$(calc "$images / $LAST_SECONDS" 1)
     mbs=$(calc "$bytes / 1048576 / $LAST_SECONDS" 1)
     log "  $key $case: $images images in ${LAST_SECONDS} s = $rate images/s, $mbs MB/s"
+    ALL[$key,$case]="${ALL[$key,$case]:-}$rate "
     if [ -z "${RATE[$key,$case]:-}" ] || awk "BEGIN { exit !($rate > ${RATE[$key,$case]}) }"; then
       RATE[$key,$case]=$rate; MBS[$key,$case]=$mbs
     fi
@@ -334,6 +335,20 @@ if [ -z "${SKIP_INGEST:-}" ]; then
     else line+="   fast/storescp = n/a"; fi
     echo "$line"
   done
+  # Each repeat measures the targets one after the other, so the ratio of the same repeat is a paired figure: less
+  # moved by the machine's load than the ratio of the best rates above (the verdicts), and its median says how often.
+  if [ "${REPEATS:-1}" -gt 1 ]; then
+    for case in ${CASES:-single parallel}; do
+      for pair in "ours-durable orthanc durable/Orthanc" "ours-fast storescp fast/storescp"; do
+        set -- $pair
+        [ -n "${ALL[$1,$case]:-}" ] && [ -n "${ALL[$2,$case]:-}" ] || continue
+        echo "  $case $3 per repeat: $(paste -d' ' <(tr ' ' '\n' <<<"${ALL[$1,$case]}" | sed '/^$/d') <(tr ' ' '\n' <<<"${ALL[$2,$case]}" | sed '/^$/d') \
+          | awk '{ r = $1 / $2; printf "%.2fx ", r; v[NR] = r } END { n = asort_(v, NR); }
+                 function asort_(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+                   printf "(median %.2fx)", (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2; return n }')"
+      done
+    done
+  fi
   echo "EdgeCancer peak resident memory (VmHWM) over the ingest runs: ${PEAK_RSS} MB (target < 200 MB: $(verdict "$PEAK_RSS < 200"))"
 fi
 if [ -z "${SKIP_FIND:-}" ]; then
