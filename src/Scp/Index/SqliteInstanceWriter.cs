@@ -43,7 +43,8 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
         public required SqliteCommand FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries,
             InsertInstance, UpdateInstance, InsertWork, Savepoint, Release, RollbackTo;
 
-        public IEnumerable<SqliteCommand> All => [FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries, InsertInstance, UpdateInstance, InsertWork];
+        public IEnumerable<SqliteCommand> All => [FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries, InsertInstance, UpdateInstance, InsertWork,
+            Savepoint, Release, RollbackTo];
     }
 
     /// <summary>
@@ -61,7 +62,6 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
         {
             using var tx = connection.BeginTransaction();
             foreach (var c in s.All) c.Transaction = tx;
-            s.Savepoint.Transaction = s.Release.Transaction = s.RollbackTo.Transaction = tx;
             foreach (var request in batch)
             {
                 if (several) s.Savepoint.ExecuteNonQuery();
@@ -72,10 +72,13 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
                     request.Result = result;
                     if (cached is { } c) touched.Add((request.Record.SeriesInstanceUid, c));
                 }
-                catch (Exception e) when (several && e is not SqliteException)
+                catch (Exception e) when (several)
                 {
-                    // This request alone (its rename failed, or a bug in its values): the others still commit.
-                    s.RollbackTo.ExecuteNonQuery();
+                    // This request alone (its rename failed, a constraint its values break): the others still commit.
+                    // When the failure ended the whole transaction (disk full, I/O error), the rollback to the
+                    // savepoint fails too, and the batch fails as one with this request's error.
+                    try { s.RollbackTo.ExecuteNonQuery(); }
+                    catch (SqliteException) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e); }
                     request.Error = e;
                 }
                 if (several) s.Release.ExecuteNonQuery();
@@ -292,7 +295,7 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
     private void Reset()
     {
         if (_s is not null)
-            foreach (var c in _s.All.Concat([_s.Savepoint, _s.Release, _s.RollbackTo])) c.Dispose();
+            foreach (var c in _s.All) c.Dispose();
         _connection?.Dispose();
         (_connection, _s) = (null, null);
     }

@@ -83,6 +83,16 @@ public sealed class FileStore
         return check;
     }
 
+    // The refusal of a new write when the volume is below the watermark (BeginWrite and BeginIncoming), or null.
+    private BeginWriteResult? RefusalBelowWatermark()
+    {
+        var space = CheckFreeSpaceForWrite();
+        if (!space.IsBelowWatermark) return null;
+        StorageLog.BelowWatermark(_logger, space.AvailableBytes, space.WatermarkBytes, Root);
+        return new BeginWriteResult(null, FileStoreError.BelowWatermark,
+            $"Out of resources: {space.AvailableBytes / (1024 * 1024)} MiB free, below the {space.WatermarkBytes / (1024 * 1024)} MiB watermark");
+    }
+
     /// <summary>How long a free-space answer with ample headroom is reused.</summary>
     internal static readonly TimeSpan SpaceRecheckInterval = TimeSpan.FromMilliseconds(500);
 
@@ -135,13 +145,7 @@ public sealed class FileStore
             StorageLog.InvalidUid(_logger, message!);
             return new BeginWriteResult(null, FileStoreError.InvalidUid, message);
         }
-        var space = CheckFreeSpace();
-        if (space.IsBelowWatermark)
-        {
-            StorageLog.BelowWatermark(_logger, space.AvailableBytes, space.WatermarkBytes, Root);
-            return new BeginWriteResult(null, FileStoreError.BelowWatermark,
-                $"Out of resources: {space.AvailableBytes / (1024 * 1024)} MiB free, below the {space.WatermarkBytes / (1024 * 1024)} MiB watermark");
-        }
+        if (RefusalBelowWatermark() is { } refused) return refused;
         var finalPath = GetFullPath(relative);
         var folder = Path.GetDirectoryName(finalPath)!;
         bool created = !Directory.Exists(folder);
@@ -160,13 +164,7 @@ public sealed class FileStore
     /// </summary>
     public BeginWriteResult BeginIncoming()
     {
-        var space = CheckFreeSpaceForWrite();
-        if (space.IsBelowWatermark)
-        {
-            StorageLog.BelowWatermark(_logger, space.AvailableBytes, space.WatermarkBytes, Root);
-            return new BeginWriteResult(null, FileStoreError.BelowWatermark,
-                $"Out of resources: {space.AvailableBytes / (1024 * 1024)} MiB free, below the {space.WatermarkBytes / (1024 * 1024)} MiB watermark");
-        }
+        if (RefusalBelowWatermark() is { } refused) return refused;
         var incoming = Path.Combine(Root, IncomingFolder);
         // Unique without a random draw per instance: a prefix drawn once per store, then a counter.
         var partPath = Path.Combine(incoming, string.Concat(_partPrefix, Interlocked.Increment(ref _partCounter).ToString("x"), PartSuffix));

@@ -77,6 +77,25 @@ public sealed class GroupCommitTests
     }
 
     [Test]
+    public async Task A_row_that_breaks_a_constraint_fails_only_its_own_store_in_a_batch()
+    {
+        // One sender's bad values must not fail the other associations' instances committed with it.
+        var (first, gate) = await HoldTheLockAsync();
+        var queued = Enumerable.Range(1, 5).Select(i => Task.Run(() => _t.Index.StoreInstanceAsync(
+            Records.Instance("1.1", "1.1.1", $"1.1.1.{i}", sopClass: i == 2 ? null! : Records.CtImage), false, CancellationToken.None))).ToList();
+        await Task.Delay(300);
+        gate.SetResult();
+        await first;
+        for (int i = 1; i <= 5; i++)
+        {
+            var task = queued[i - 1];
+            if (i == 2) Assert.That(async () => await task.WaitAsync(TimeSpan.FromSeconds(20)), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>());
+            else Assert.That((await task.WaitAsync(TimeSpan.FromSeconds(20))).Outcome, Is.EqualTo(StoreOutcome.Added));
+        }
+        Assert.That(await _t.CountAsync("SELECT COUNT(*) FROM instance"), Is.EqualTo(5), "the first store and the four good ones");
+    }
+
+    [Test]
     public async Task A_store_queued_behind_another_write_is_not_left_waiting()
     {
         // Other writes (work claims, deletions) take the same lock without leading the store queue.

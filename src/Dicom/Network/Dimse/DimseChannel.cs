@@ -80,7 +80,7 @@ public sealed class DimseChannel : IAsyncDisposable
     public void Start()
     {
         if (_loop is not null) return;
-        if (_association.Transport is ReceiveThreadNetworkStream stream && _receiveThread is null)
+        if (_association.Transport is ReceiveThreadNetworkStream stream)
         {
             _receiveThread = new ReceiveThread($"DICOM {_association.Request.CallingAETitle}");
             stream.ReceiveThread = _receiveThread;
