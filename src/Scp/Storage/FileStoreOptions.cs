@@ -36,9 +36,17 @@ public sealed class FileStoreOptions
 
     /// <summary>
     /// Buffer of the stream handed to writers (pooled, one per instance being written): bytes reach the file in
-    /// writes of this size. 512 KiB holds a 512×512 CT slice, so such an instance is written with one or two calls.
+    /// writes of at most this size (64 KiB: a 512×512 CT slice in nine calls).
     /// </summary>
-    public int WriteBufferSize { get; set; } = 512 * 1024;
+    /// <remarks>
+    /// The size of a buffered write sets the size of the page-cache folios the kernel allocates for it (ext4 on
+    /// Linux 6.x). Folios of 256 KiB and more come from the allocator's large free blocks, which on a virtual machine
+    /// are often memory the host has taken back: the first write into each page then costs a fault on the host. With
+    /// 512 KiB writes, copying into the page cache took 28–47 % of the node's CPU (up to 1.2 ms per slice) with 4
+    /// associations; with writes of 16–128 KiB it took 3–5 %, as it does for storescp's small writes
+    /// (benchmarks/README.md, run G). The extra system calls cost a few microseconds per slice.
+    /// </remarks>
+    public int WriteBufferSize { get; set; } = 64 * 1024;
 
     /// <summary>
     /// Durable mode through the ingest journal (when <see cref="FastMode"/> is off): each instance is journalled and

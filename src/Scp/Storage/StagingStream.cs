@@ -64,10 +64,12 @@ internal sealed class StagingStream : Stream
         {
             if (_count == 0 && source.Length >= buffer.Length)
             {
-                // Larger than the buffer: straight to the file, no copy.
-                RandomAccess.Write(_handle, source, _written);
-                _written += source.Length;
-                return;
+                // A whole buffer's worth: straight to the file, no copy, but in writes no larger than the buffer (the
+                // size of a write sets the size of the page-cache folios it allocates; see FileStoreOptions.WriteBufferSize).
+                RandomAccess.Write(_handle, source[..buffer.Length], _written);
+                _written += buffer.Length;
+                source = source[buffer.Length..];
+                continue;
             }
             int n = Math.Min(buffer.Length - _count, source.Length);
             source[..n].CopyTo(buffer.AsSpan(_count));

@@ -152,7 +152,7 @@ public sealed class FileStoreTests
             await write.CommitAsync(CancellationToken.None);
         }
         Assert.That(await File.ReadAllTextAsync(Path.Combine(_root, "1.2", "1.2.3", "1.2.3.2.dcm")), Is.EqualTo("1.2.3.2"));
-        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Is.Empty, "no staged file left behind");
+        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder), "*", SearchOption.AllDirectories), Is.Empty, "no staged file left behind");
     }
 
     [Test]
@@ -161,9 +161,9 @@ public sealed class FileStoreTests
         var store = Store();
         var writes = Enumerable.Range(0, 50).Select(_ => store.BeginIncoming().Write!).ToList();
         Assert.That(writes.Select(w => w.PartPath).Distinct().Count(), Is.EqualTo(50));
-        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Has.Length.EqualTo(50));
+        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder), "*", SearchOption.AllDirectories), Has.Length.EqualTo(50));
         foreach (var w in writes) await w.DisposeAsync();
-        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Is.Empty);
+        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder), "*", SearchOption.AllDirectories), Is.Empty);
     }
 
     [TestCase(0, 0, 200)]         // just queued: wait for the quiet period

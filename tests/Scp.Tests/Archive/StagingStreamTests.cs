@@ -53,6 +53,36 @@ public sealed class StagingStreamTests
     }
 
     [Test]
+    public void A_write_larger_than_the_buffer_reaches_the_file_in_writes_no_larger_than_the_buffer()
+    {
+        // The size of each write(2) sets the size of the page-cache folios the kernel allocates for it, and large
+        // folios are costly to fault in on a VM (FileStoreOptions.WriteBufferSize). This thread's own counters in
+        // /proc count the write system calls and their bytes.
+        var path = Path.Combine(_dir, "d.part");
+        var data = new byte[5 * 8192 + 100];
+        new Random(3).NextBytes(data);
+        using var stream = new StagingStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write), bufferSize: 8192, prefixCapacity: 16);
+        var (calls0, bytes0) = ThreadWrites();
+        stream.Write(data);
+        var (calls1, bytes1) = ThreadWrites();
+        Assert.That(calls1 - calls0, Is.EqualTo(5), "five writes of 8192 bytes, the last 100 bytes stay in the buffer");
+        Assert.That(bytes1 - bytes0, Is.EqualTo(5 * 8192));
+        stream.Flush();
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(data));
+    }
+
+    private static (long Calls, long Bytes) ThreadWrites()
+    {
+        long calls = 0, bytes = 0;
+        foreach (var line in File.ReadLines("/proc/thread-self/io"))
+        {
+            if (line.StartsWith("syscw:", StringComparison.Ordinal)) calls = long.Parse(line[6..]);
+            else if (line.StartsWith("wchar:", StringComparison.Ordinal)) bytes = long.Parse(line[6..]);
+        }
+        return (calls, bytes);
+    }
+
+    [Test]
     public void Disposing_discards_unflushed_bytes_instead_of_writing_them()
     {
         var path = Path.Combine(_dir, "c.part");

@@ -48,7 +48,7 @@ public sealed class ArchiveWriterTests(IndexDialect dialect)
         Assert.That(indexed!.FilePath, Is.EqualTo(path));
         var reread = DicomFile.Open(store.GetFullPath(path!));
         Assert.That(reread.Dataset.GetString(DicomTags.CompletionFlag), Is.EqualTo("COMPLETE"));
-        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder)), Is.Empty);
+        Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder), "*", SearchOption.AllDirectories), Is.Empty);
     }
 
     [Test]

@@ -79,7 +79,7 @@ public sealed class JournalReplayTests(IndexDialect dialect)
             Assert.That(replayed, Is.EqualTo(5));
             Assert.That(await t.CountAsync("SELECT COUNT(*) FROM instance"), Is.EqualTo(5));
             for (int i = 0; i < 5; i++) Assert.That(File.ReadAllBytes(paths[i]), Is.EqualTo(original[i]), $"instance {i + 1}");
-            Assert.That(Directory.GetFiles(Path.Combine(Root, FileStore.IncomingFolder)), Is.Empty);
+            Assert.That(Directory.GetFiles(Path.Combine(Root, FileStore.IncomingFolder), "*", SearchOption.AllDirectories), Is.Empty);
             Assert.That(journal2.HasUnretired, Is.False, "recovery ends with a checkpoint");
         }
         // Replay is idempotent and the checkpoint retired everything: a second start replays nothing.
@@ -211,7 +211,7 @@ public sealed class JournalReplayTests(IndexDialect dialect)
         // A re-send of instance 1 with other content (Replace policy): the newest copy must win after replay.
         Assert.That((await writer.StoreAsync(Ct("1.2.3", "1.2.3.4", "1.2.3.4.1", 99), enqueueWork: false)).Outcome.Status, Is.EqualTo(DicomStatus.Success));
         var original = paths.Select(File.ReadAllBytes).ToList();
-        Assert.That(Directory.GetFiles(Path.Combine(Root, FileStore.IncomingFolder)), Is.Empty, "the staged files were renamed");
+        Assert.That(Directory.GetFiles(Path.Combine(Root, FileStore.IncomingFolder), "*", SearchOption.AllDirectories), Is.Empty, "the staged files were renamed");
         // No checkpoint ran: the rows were committed without sync; a power loss may take them.
         await journal.DisposeAsync();
         await t.ExecuteAsync("DELETE FROM instance WHERE sop_instance_uid IN ('1.2.3.4.1', '1.2.3.4.2', '1.2.3.4.3')");
@@ -224,7 +224,7 @@ public sealed class JournalReplayTests(IndexDialect dialect)
             Assert.That(await t.CountAsync("SELECT COUNT(*) FROM instance"), Is.EqualTo(4));
             for (int i = 0; i < 4; i++) Assert.That(File.ReadAllBytes(paths[i]), Is.EqualTo(original[i]), $"instance {i + 1}");
             Assert.That(DicomFile.Open(paths[0]).Dataset.GetString(DicomTags.PatientID), Is.EqualTo("P99"));
-            Assert.That(Directory.GetFiles(Path.Combine(Root, FileStore.IncomingFolder)), Is.Empty);
+            Assert.That(Directory.GetFiles(Path.Combine(Root, FileStore.IncomingFolder), "*", SearchOption.AllDirectories), Is.Empty);
         }
     }
 }
