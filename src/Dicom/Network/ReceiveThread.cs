@@ -34,6 +34,13 @@ public sealed class ReceiveThread : IDisposable
         _thread.Start();
     }
 
+    /// <summary>The thread's name; a connection's thread is named after its peer, then after the calling AE once known.</summary>
+    public string? Name
+    {
+        get => _thread.Name;
+        set => _thread.Name = value;
+    }
+
     [ThreadStatic] private static ReceiveThread? t_current;
 
     /// <summary>True when called on this thread.</summary>
@@ -46,7 +53,14 @@ public sealed class ReceiveThread : IDisposable
     public static ReceiveThread? Current => t_current;
 
     /// <summary>An awaitable that continues on this thread (at once when already on it).</summary>
-    public SwitchAwaitable SwitchTo() => new(this);
+    public SwitchAwaitable SwitchTo() => new(this, false);
+
+    /// <summary>
+    /// An awaitable that continues on this thread after the work posted so far, even when called on it: what runs on
+    /// the thread until then goes on (a connection's thread starts the association's receive loop this way and
+    /// returns to the code that waits for it).
+    /// </summary>
+    public SwitchAwaitable Yield() => new(this, true);
 
     /// <summary>Lets the thread end once the work already posted has run; later work runs on the thread pool.</summary>
     public void Complete()
@@ -88,14 +102,14 @@ public sealed class ReceiveThread : IDisposable
     /// <summary>Ends the thread after the posted work (same as <see cref="Complete"/>).</summary>
     public void Dispose() => Complete();
 
-    /// <summary>The awaitable of <see cref="SwitchTo"/>.</summary>
-    public readonly struct SwitchAwaitable(ReceiveThread thread) : ICriticalNotifyCompletion
+    /// <summary>The awaitable of <see cref="SwitchTo"/> and <see cref="Yield"/>.</summary>
+    public readonly struct SwitchAwaitable(ReceiveThread thread, bool always) : ICriticalNotifyCompletion
     {
         /// <summary>Returns itself.</summary>
         public SwitchAwaitable GetAwaiter() => this;
 
-        /// <summary>True when already on the thread.</summary>
-        public bool IsCompleted => thread.IsCurrent;
+        /// <summary>True when already on the thread (never for <see cref="Yield"/>).</summary>
+        public bool IsCompleted => !always && thread.IsCurrent;
 
         /// <summary>Nothing to return.</summary>
         public void GetResult() { }

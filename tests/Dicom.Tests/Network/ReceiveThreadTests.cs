@@ -258,6 +258,63 @@ public sealed class ReceiveThreadTests
     }
 
     [Test]
+    public async Task An_association_whose_request_comes_late_is_never_registered_with_the_socket_engine()
+    {
+        // A read through the socket engine that finds no data registers the socket with the engine's epoll for good;
+        // every PDU after that wakes the engine's thread and a pool thread. The connection's own thread reads from
+        // its first byte, so a peer that waits before its A-ASSOCIATE-RQ leaves the socket unregistered.
+        await using var server = VerificationServer();
+        using var peer = new TcpClient { NoDelay = true };
+        await peer.ConnectAsync(IPAddress.Loopback, server.LocalEndPoint.Port);
+        await Task.Delay(300); // the node's first read finds nothing
+        var stream = peer.GetStream();
+        await stream.WriteAsync(PduWriter.ToArray(LoopbackNode.Request(16384)));
+        var header = new byte[6];
+        await stream.ReadExactlyAsync(header).AsTask().WaitAsync(Limit);
+        Assert.That(header[0], Is.EqualTo(0x02), "A-ASSOCIATE-AC");
+        await stream.ReadExactlyAsync(new byte[(header[2] << 24) | (header[3] << 16) | (header[4] << 8) | header[5]]).AsTask().WaitAsync(Limit);
+
+        var accepted = AcceptedSocketInode(server.LocalEndPoint.Port, ((IPEndPoint)peer.Client.LocalEndPoint!).Port);
+        Assert.That(accepted, Is.Not.Null, "the node's socket of this connection in /proc/net/tcp");
+        Assert.That(SocketsWatchedByEpoll(), Does.Not.Contain(accepted!.Value));
+    }
+
+    // The inode of the node's socket with local port `serverPort` and remote port `peerPort` (/proc/net/tcp).
+    private static long? AcceptedSocketInode(int serverPort, int peerPort)
+    {
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            int local = Convert.ToInt32(f[1].Split(':')[1], 16), remote = Convert.ToInt32(f[2].Split(':')[1], 16);
+            if (local == serverPort && remote == peerPort) return long.Parse(f[9], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+
+    // The socket inodes of every descriptor any epoll instance of this process watches (/proc/self/fdinfo: "tfd:").
+    private static HashSet<long> SocketsWatchedByEpoll()
+    {
+        var inodes = new HashSet<long>();
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            string? target;
+            try { target = new FileInfo(fd).LinkTarget; } catch (IOException) { continue; }
+            if (target != "anon_inode:[eventpoll]") continue;
+            string[] info;
+            try { info = File.ReadAllLines("/proc/self/fdinfo/" + Path.GetFileName(fd)); } catch (IOException) { continue; }
+            foreach (var line in info.Where(l => l.StartsWith("tfd:", StringComparison.Ordinal)))
+            {
+                var watched = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+                string? socket;
+                try { socket = new FileInfo("/proc/self/fd/" + watched).LinkTarget; } catch (IOException) { continue; }
+                if (socket is not null && socket.StartsWith("socket:[", StringComparison.Ordinal))
+                    inodes.Add(long.Parse(socket[8..^1], System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        return inodes;
+    }
+
+    [Test]
     public async Task Stopping_the_server_ends_an_association_whose_receive_thread_waits_for_a_silent_peer()
     {
         var server = VerificationServer();

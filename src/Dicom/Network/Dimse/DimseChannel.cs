@@ -82,24 +82,30 @@ public sealed class DimseChannel : IAsyncDisposable
         if (_loop is not null) return;
         if (_association.Transport is ReceiveThreadNetworkStream stream)
         {
-            _receiveThread = new ReceiveThread($"DICOM {_association.Request.CallingAETitle}");
-            stream.ReceiveThread = _receiveThread;
-            _loop = RunOnReceiveThreadAsync(_receiveThread);
+            var name = $"DICOM {_association.Request.CallingAETitle}";
+            // The listener's thread of this connection (it ends it), or one of the channel's own.
+            bool owned = stream.ReceiveThread is null;
+            if (stream.ReceiveThread is { } given) given.Name = name;
+            else stream.ReceiveThread = new ReceiveThread(name);
+            _receiveThread = stream.ReceiveThread;
+            _loop = RunOnReceiveThreadAsync(_receiveThread, owned);
             return;
         }
         _loop = Task.Run(() => ReceiveLoopAsync(_life.Token));
     }
 
-    private async Task RunOnReceiveThreadAsync(ReceiveThread thread)
+    private async Task RunOnReceiveThreadAsync(ReceiveThread thread, bool owned)
     {
         try
         {
-            await thread.SwitchTo();
+            // Posted even when Start runs on this thread (the connection's own): Start returns to its caller, which
+            // waits for the loop, and the loop runs once that caller's code on the thread has suspended.
+            await thread.Yield();
             await ReceiveLoopAsync(_life.Token).ConfigureAwait(false);
         }
         finally
         {
-            thread.Complete();
+            if (owned) thread.Complete();
         }
     }
 
