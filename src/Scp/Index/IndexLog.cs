@@ -16,4 +16,7 @@ internal static partial class IndexLog
 
     [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Background checkpoint of the index's write-ahead log failed; SQLite checkpoints on commit instead")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Critical, Message = "Instance {SopInstanceUid} was acknowledged (fast mode) but its index rows could not be written: {Reason}. Its file {Path} stays in place and is indexed again at the next start")]
+    public static partial void BehindNotIndexed(ILogger logger, string sopInstanceUid, string path, string reason);
 }

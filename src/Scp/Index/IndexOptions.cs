@@ -32,6 +32,14 @@ public sealed class IndexOptions
     /// </summary>
     public bool AsynchronousCommit { get; set; }
 
+    /// <summary>
+    /// Fast mode on SQLite: a C-STORE is answered once its file is in place and its index rows are queued, and a
+    /// background commit writes the rows (write-behind). Queries wait for the rows acknowledged before them; a record
+    /// of each queued instance (<c>{database}-behind</c>) lets the next start index what a crash left unindexed.
+    /// False: the rows commit before the answer, as in durable mode. No effect outside fast mode or on PostgreSQL.
+    /// </summary>
+    public bool WriteBehind { get; set; } = true;
+
     /// <summary>A claimed work item whose claim is older than this can be claimed again (its worker is presumed dead).</summary>
     public TimeSpan WorkLeaseTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

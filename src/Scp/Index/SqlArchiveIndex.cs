@@ -18,7 +18,7 @@ namespace EdgeCancer.Scp.Index;
 /// semaphore: SQLite has one writer) or PostgreSQL (concurrent writers; work claims with FOR UPDATE SKIP LOCKED).
 /// Call <see cref="InitializeAsync"/> once at start to apply migrations.
 /// </summary>
-public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
+public sealed partial class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
 {
     private readonly IndexOptions _options;
     private readonly ILogger _logger;
@@ -49,8 +49,11 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             };
             _sqliteConnectionString = builder.ToString();
             _sqliteWriter = new SqliteInstanceWriter(_sqliteConnectionString, _options.BusyTimeout, SynchronousMode(), _options.DuplicatePolicy, _logger);
-            if (!string.IsNullOrEmpty(builder.DataSource) && builder.Mode != SqliteOpenMode.Memory)
+            if (!string.IsNullOrEmpty(builder.DataSource) && builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:")
+            {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource))!);
+                if (_options.WriteBehind) _behindLogPath = Path.GetFullPath(builder.DataSource) + WriteBehindLogSuffix;
+            }
         }
     }
 
@@ -91,7 +94,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     }
 
     /// <summary>Opens a connection to the index database for reads by other parts of the node (Dapper).</summary>
-    public Task<DbConnection> OpenReadConnectionAsync(CancellationToken ct) => OpenAsync(ct);
+    public Task<DbConnection> OpenReadConnectionAsync(CancellationToken ct) => OpenForReadAsync(ct);
 
     /// <summary>Runs a write on the index database; on SQLite serialized with the archive's own writes.</summary>
     public Task<T> ExecuteWriteAsync<T>(Func<DbConnection, Task<T>> action, CancellationToken ct) => WriteAsync(action, ct);
@@ -107,7 +110,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
     /// <summary>Counts work items of a series that are not finished (pending or claimed), optionally of one kind.</summary>
     public async Task<long> CountOpenWorkAsync(string seriesInstanceUid, string? kind, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenForReadAsync(ct).ConfigureAwait(false);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM work_queue WHERE series_instance_uid = @series AND state IN ('pending','claimed') AND (CAST(@kind AS TEXT) IS NULL OR kind = @kind)",
             new { series = seriesInstanceUid, kind }, cancellationToken: ct)).ConfigureAwait(false);
@@ -273,6 +276,8 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             }
             foreach (var r in batch)
             {
+                if (r.Behind is { } behind) CompleteBehind(r, behind);
+                else if (r.Error is null) _behindFaulted = false;
                 if (r.Error is { } error) r.Done.TrySetException(error);
                 else r.Done.TrySetResult(r.Result!.Value);
             }
@@ -409,7 +414,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
 
     public async Task<IndexedInstance?> FindInstanceAsync(string sopInstanceUid, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenForReadAsync(ct).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<InstanceRow>(new CommandDefinition(
             """
             SELECT i.sop_instance_uid AS SopInstanceUid, i.sop_class_uid AS SopClassUid, st.study_instance_uid AS StudyInstanceUid,
@@ -538,7 +543,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
 
     public async Task<WorkItem?> GetWorkItemAsync(long id, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenForReadAsync(ct).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<WorkRow>(new CommandDefinition(
             $"SELECT {WorkColumns} FROM work_queue WHERE id = @id", new { id }, cancellationToken: ct)).ConfigureAwait(false);
         return row?.ToItem();
@@ -593,7 +598,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
 
     public async IAsyncEnumerable<FindResult> FindAsync(FindPlan plan, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenForReadAsync(ct).ConfigureAwait(false);
         var parameters = new DynamicParameters();
         foreach (var (name, value) in plan.Parameters) parameters.Add(name, value);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(plan.Sql, parameters, cancellationToken: ct))
@@ -685,6 +690,7 @@ public sealed class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         if (_pg is not null) await _pg.DisposeAsync().ConfigureAwait(false);
         await _writeLock.WaitAsync().ConfigureAwait(false);
         _sqliteWriter?.Dispose();
+        DisposeWriteBehind();
         _writeLock.Dispose();
     }
 }

@@ -14,6 +14,12 @@ internal sealed class StoreRequest(InstanceRecord record, bool enqueueWork, stri
     /// <summary>Why this request failed (nothing of it is committed).</summary>
     public Exception? Error { get; set; }
 
+    /// <summary>
+    /// A write-behind store (fast mode): its file is in place and its sender has its success already; the batch only
+    /// commits its rows. See <see cref="SqlArchiveIndex.StoreBehind"/>.
+    /// </summary>
+    public WriteBehindReservation? Behind { get; init; }
+
     /// <summary>Completed after the batch's commit (or failure), outside the index's write lock.</summary>
     public TaskCompletionSource<StoreResult> Done { get; } = new();
 }

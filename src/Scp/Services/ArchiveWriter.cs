@@ -122,6 +122,10 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         // Replay of a record whose row survived: the row is re-written, its work item is not queued twice.
         if (replaying && enqueue && await index.FindInstanceAsync(sopInstance, ct).ConfigureAwait(false) is not null) enqueue = false;
 
+        // Fast mode, a C-STORE: answered once the file is in place, its rows committed behind (SqlArchiveIndex.WriteBehind).
+        if (!replaying && expectedSopInstance is not null && store.FastMode && index is SqlArchiveIndex { CanWriteBehind: true } behind)
+            return await CommitBehindAsync(behind, pending, record, enqueue, ct).ConfigureAwait(false);
+
         // Durable mode with the journal: the record is durable (one shared sync) before the file is renamed and
         // the row committed, both without sync; the checkpoint makes those durable later and retires the record.
         // Write-once mode: the record only names the staged file, which the same shared sync (syncfs) makes durable.
@@ -155,6 +159,58 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         return result.IsStored
             ? (DicomOutcome.Success, result, pending.RelativePath)
             : (new DicomOutcome(DicomStatus.ProcessingFailure, result.Message ?? "The instance conflicts with the archive's hierarchy"), result, null);
+    }
+
+    private static async Task<(DicomOutcome Outcome, StoreResult? Result, string? RelativePath)> CommitBehindAsync(SqlArchiveIndex index,
+        PendingFile pending, InstanceRecord record, bool enqueue, CancellationToken ct)
+    {
+        var (reservation, answer) = index.ReserveBehind(record);
+        if (answer is { } refused)
+            return refused.IsStored
+                ? (DicomOutcome.Success, refused, null) // a duplicate kept as it is (DuplicatePolicy.Ignore)
+                : (new DicomOutcome(DicomStatus.ProcessingFailure, refused.Message ?? "The instance conflicts with the archive's hierarchy"), refused, null);
+        try
+        {
+            // Recorded before the rename: after a crash the next start finds the file and indexes it.
+            index.LogBehind(reservation!, pending.RelativePath);
+            await pending.CommitAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            index.CancelBehind(reservation!);
+            throw;
+        }
+        index.StoreBehind(reservation!, enqueue);
+        return (DicomOutcome.Success, new StoreResult(reservation!.Replaces ? StoreOutcome.Replaced : StoreOutcome.Added), pending.RelativePath);
+    }
+
+    /// <summary>
+    /// Start-up recovery of fast mode's write-behind: indexes every file named in the write-behind record (acknowledged
+    /// instances whose rows a crash may have kept from committing) that is in place but not indexed at that place, then
+    /// empties the record, which lets stores be written behind again. Returns how many were indexed.
+    /// </summary>
+    public async Task<int> ReplayWriteBehindAsync(CancellationToken ct)
+    {
+        if (index is not SqlArchiveIndex sql || sql.WriteBehindLogPath is null) return 0;
+        int indexed = 0;
+        foreach (var relative in sql.ReadWriteBehindLog())
+        {
+            string full;
+            try { full = store.GetFullPath(relative); }
+            catch (ArgumentException) { continue; }
+            if (!File.Exists(full)) continue; // renamed never (a crash before it) or since replaced
+            DicomFile header;
+            try { header = DicomFile.OpenHeader(full); }
+            catch (DicomReadException) { continue; } // every file renamed into place was parsed first: not ours
+            var ds = header.Dataset;
+            if (!ds.TryGetString(DicomTags.SOPInstanceUID, out var sop) || sop.Length == 0) continue;
+            if (await index.FindInstanceAsync(sop, ct).ConfigureAwait(false) is { } row && row.FilePath == relative) continue;
+            var record = InstanceRecordFactory.Create(ds, header.TransferSyntax.Uid.Value, relative, new FileInfo(full).Length);
+            var result = await index.StoreInstanceAsync(record, options.EnqueueWork(ds), ct).ConfigureAwait(false);
+            if (result.IsStored) indexed++;
+        }
+        sql.ClearWriteBehindLog();
+        return indexed;
     }
 
     /// <summary>

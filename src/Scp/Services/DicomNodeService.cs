@@ -36,6 +36,9 @@ public sealed class DicomNodeService(
         // Durable mode: instances journalled but not yet checkpointed when the node last stopped are stored again —
         // before the leftover .part files go, since in write-once mode a journalled instance may still be one of them.
         await new ArchiveWriter(store, index, serviceOptions).ReplayJournalAsync(stoppingToken).ConfigureAwait(false);
+        // Fast mode: instances acknowledged before their rows were committed when the node last stopped are indexed.
+        var unindexed = await new ArchiveWriter(store, index, serviceOptions).ReplayWriteBehindAsync(stoppingToken).ConfigureAwait(false);
+        if (unindexed > 0) NodeLog.IndexedAfterCrash(_logger, unindexed);
         store.DeleteLeftoverPartFiles(store.CreatedAtUtc);
         foreach (var ae in o.RemoteAEs)
         {
@@ -105,4 +108,7 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Connection ended with an error: {Reason}")]
     public static partial void ConnectionFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Indexed {Count} instances acknowledged in fast mode whose index rows an unclean stop had kept from committing")]
+    public static partial void IndexedAfterCrash(ILogger logger, int count);
 }
