@@ -269,6 +269,16 @@ public sealed partial class SqlArchiveIndex
         return await OpenAsync(ct).ConfigureAwait(false);
     }
 
+    // On disposal (the node stopping): the rows of every acknowledged instance are committed first, so a graceful stop
+    // leaves nothing for the next start to replay. Bounded: a commit that cannot finish leaves them to the replay.
+    private async Task DrainWriteBehindAsync()
+    {
+        if (Volatile.Read(ref _lastBehind) is not { } last || last.Done.Task.IsCompleted) return;
+        if (_writeLock.CurrentCount > 0 && Interlocked.Exchange(ref _committerScheduled, 1) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.RunCommitterAsync(), this, preferLocal: false);
+        await ((Task)last.Done.Task).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
     private void DisposeWriteBehind()
     {
         while (_checkers.TryTake(out var checker)) checker.Dispose();

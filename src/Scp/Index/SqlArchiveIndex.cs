@@ -688,6 +688,7 @@ public sealed partial class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
         // Both the host's container and a test's own cleanup may dispose the index: the second call does nothing.
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_pg is not null) await _pg.DisposeAsync().ConfigureAwait(false);
+        await DrainWriteBehindAsync().ConfigureAwait(false);
         await _writeLock.WaitAsync().ConfigureAwait(false);
         _sqliteWriter?.Dispose();
         DisposeWriteBehind();
