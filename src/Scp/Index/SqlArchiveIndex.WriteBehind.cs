@@ -59,7 +59,7 @@ public sealed partial class SqlArchiveIndex
     /// </summary>
     public bool CanWriteBehind => _behindReady && !_behindFaulted && Volatile.Read(ref _behindQueued) < MaxBehindQueued;
 
-    /// <summary>The write-behind record's path (null: write-behind off).</summary>
+    /// <summary>The write-behind record's path (null: no file database, so no write-behind).</summary>
     public string? WriteBehindLogPath => _behindLogPath;
 
     /// <summary>
@@ -241,10 +241,19 @@ public sealed partial class SqlArchiveIndex
         return paths;
     }
 
-    /// <summary>Empties the write-behind record once its instances are indexed; from then on stores may be written behind.</summary>
+    /// <summary>
+    /// Empties the write-behind record once its instances are indexed; from then on stores may be written behind
+    /// (when <see cref="IndexOptions.WriteBehind"/> is on).
+    /// </summary>
     public void ClearWriteBehindLog()
     {
         if (_behindLogPath is null) return;
+        if (!_options.WriteBehind)
+        {
+            // Nothing will be written behind: the record of an earlier run, now replayed, goes.
+            if (File.Exists(_behindLogPath)) File.Delete(_behindLogPath);
+            return;
+        }
         lock (_behindLock)
         {
             _behindLog ??= File.OpenHandle(_behindLogPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);

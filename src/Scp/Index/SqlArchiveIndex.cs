@@ -52,7 +52,8 @@ public sealed partial class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
             if (!string.IsNullOrEmpty(builder.DataSource) && builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:")
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource))!);
-                if (_options.WriteBehind) _behindLogPath = Path.GetFullPath(builder.DataSource) + WriteBehindLogSuffix;
+                // Known even with write-behind off: a record left by a run with it on is still replayed at start.
+                _behindLogPath = Path.GetFullPath(builder.DataSource) + WriteBehindLogSuffix;
             }
         }
     }
