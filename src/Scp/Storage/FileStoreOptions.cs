@@ -39,12 +39,11 @@ public sealed class FileStoreOptions
     /// writes of at most this size (64 KiB: a 512×512 CT slice in nine calls).
     /// </summary>
     /// <remarks>
-    /// The size of a buffered write sets the size of the page-cache folios the kernel allocates for it (ext4 on
-    /// Linux 6.x). Folios of 256 KiB and more come from the allocator's large free blocks, which on a virtual machine
-    /// are often memory the host has taken back: the first write into each page then costs a fault on the host. With
-    /// 512 KiB writes, copying into the page cache took 28–47 % of the node's CPU (up to 1.2 ms per slice) with 4
-    /// associations; with writes of 16–128 KiB it took 3–5 %, as it does for storescp's small writes
-    /// (benchmarks/README.md, run G). The extra system calls cost a few microseconds per slice.
+    /// Measured with 4 associations on a VM (benchmarks/README.md, run G): with 512 KiB writes, copying into the page
+    /// cache took 28–47 % of the node's CPU (up to 1.2 ms per slice); with 16–128 KiB writes 3–5 % in the same minutes.
+    /// Later runs showed 11–31 % at any size on a VM in another memory state, so the cause is not the size alone
+    /// (storescp writes a slice in one 508 KiB call); 64 KiB avoided the worst case and costs only a few more system
+    /// calls per slice.
     /// </remarks>
     public int WriteBufferSize { get; set; } = 64 * 1024;
 

@@ -64,8 +64,8 @@ internal sealed class StagingStream : Stream
         {
             if (_count == 0 && source.Length >= buffer.Length)
             {
-                // A whole buffer's worth: straight to the file, no copy, but in writes no larger than the buffer (the
-                // size of a write sets the size of the page-cache folios it allocates; see FileStoreOptions.WriteBufferSize).
+                // A whole buffer's worth: straight to the file, no copy, but in writes no larger than the buffer
+                // (FileStoreOptions.WriteBufferSize: large writes measured costly on a VM).
                 RandomAccess.Write(_handle, source[..buffer.Length], _written);
                 _written += buffer.Length;
                 source = source[buffer.Length..];

@@ -55,9 +55,8 @@ public sealed class StagingStreamTests
     [Test]
     public void A_write_larger_than_the_buffer_reaches_the_file_in_writes_no_larger_than_the_buffer()
     {
-        // The size of each write(2) sets the size of the page-cache folios the kernel allocates for it, and large
-        // folios are costly to fault in on a VM (FileStoreOptions.WriteBufferSize). This thread's own counters in
-        // /proc count the write system calls and their bytes.
+        // Writes larger than the buffer were measured costly on a VM (FileStoreOptions.WriteBufferSize). This
+        // thread's own counters in /proc count the write system calls and their bytes.
         var path = Path.Combine(_dir, "d.part");
         var data = new byte[5 * 8192 + 100];
         new Random(3).NextBytes(data);
