@@ -62,6 +62,29 @@ public sealed class ReceiveThread : IDisposable
     /// </summary>
     public SwitchAwaitable Yield() => new(this, true);
 
+    private List<Action>? _idle;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on this thread the next time it would wait: before a read waits for the peer's
+    /// data (the peer is busy sending), or before the thread sleeps for want of work. Called on this thread only. Work
+    /// that must not wait for that (the peer may keep the socket full) needs its own way to run sooner.
+    /// </summary>
+    public void WhenIdle(Action action)
+    {
+        if (!IsCurrent) throw new InvalidOperationException("WhenIdle is called on the receive thread itself.");
+        (_idle ??= []).Add(action);
+    }
+
+    /// <summary>Runs the work deferred with <see cref="WhenIdle"/>; true when there was any. On this thread only.</summary>
+    internal bool RunIdleWork()
+    {
+        if (_idle is not { Count: > 0 } idle || !IsCurrent) return false;
+        // Work deferred while this runs waits for the next idle moment.
+        _idle = null;
+        foreach (var action in idle) action();
+        return true;
+    }
+
     /// <summary>Lets the thread end once the work already posted has run; later work runs on the thread pool.</summary>
     public void Complete()
     {
@@ -89,6 +112,7 @@ public sealed class ReceiveThread : IDisposable
         while (true)
         {
             while (_work.TryDequeue(out var work)) work();
+            if (RunIdleWork()) continue;
             if (_completed) break;
             _signal.Wait();
             _signal.Reset();

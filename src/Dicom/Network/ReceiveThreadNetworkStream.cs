@@ -70,6 +70,8 @@ public sealed partial class ReceiveThreadNetworkStream : NetworkStream
                     int errno = Marshal.GetLastPInvokeError();
                     if (errno == EINTR) continue;
                     if (errno != EAGAIN) throw new IOException($"recv failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", new SocketException(errno));
+                    // Nothing to read yet: the thread's deferred work runs now, while the peer is busy sending.
+                    if (ReceiveThread!.RunIdleWork()) continue;
                     var poll = new PollFd { Fd = fd, Events = POLLIN };
                     if (Poll(&poll, 1, -1) < 0 && Marshal.GetLastPInvokeError() != EINTR)
                         throw new IOException($"poll failed (errno {Marshal.GetLastPInvokeError()}).");

@@ -185,9 +185,33 @@ public sealed partial class SqlArchiveIndex
         Interlocked.Increment(ref _behindQueued);
         _storeQueue.Enqueue(request);
         Volatile.Write(ref _lastBehind, request);
-        if (Interlocked.Exchange(ref _committerScheduled, 1) == 0)
-            ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.RunCommitterAsync(), this, preferLocal: false);
+        if (Interlocked.Exchange(ref _committerScheduled, 1) != 0) return;
+        // On an association's receive thread the commit runs there once the answer is sent and the thread would wait
+        // for the peer's next data: no hand-over to another thread (a wake-up and a context switch per batch). A query
+        // or a full queue does not wait for that moment (OpenForReadAsync, MaxBehindQueued).
+        ScheduleCommitter();
     }
+
+    // Under _committerScheduled = 1.
+    private void ScheduleCommitter()
+    {
+        if (EdgeCancer.Dicom.Network.ReceiveThread.Current is { } here) here.WhenIdle(() => _ = CommitWhenIdleAsync());
+        else ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.RunCommitterAsync(), this, preferLocal: false);
+    }
+
+    // On a receive thread's idle moment: one batch, then this thread goes back to its peer; what is queued meanwhile
+    // waits for the next idle moment of whichever thread schedules it (a thread never commits for others for long).
+    private async Task CommitWhenIdleAsync()
+    {
+        await LeadStoresAsync(_sqliteWriter!, oneBatch: true).ConfigureAwait(false);
+        Volatile.Write(ref _committerScheduled, 0);
+        if (!_storeQueue.IsEmpty && _writeLock.CurrentCount > 0 && Interlocked.Exchange(ref _committerScheduled, 1) == 0) ScheduleCommitter();
+    }
+
+    // A leader on the thread pool now, whether or not a committer is scheduled (one may be waiting for its thread's
+    // idle moment); leaders exclude each other through the write lock.
+    private void LeadOnThreadPool() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.LeadStoresAsync(self._sqliteWriter!), this, preferLocal: false);
 
     private async Task RunCommitterAsync()
     {
@@ -270,8 +294,7 @@ public sealed partial class SqlArchiveIndex
     {
         if (Volatile.Read(ref _lastBehind) is { } last && !last.Done.Task.IsCompleted)
         {
-            if (!_storeQueue.IsEmpty && _writeLock.CurrentCount > 0 && Interlocked.Exchange(ref _committerScheduled, 1) == 0)
-                ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.RunCommitterAsync(), this, preferLocal: false);
+            if (!_storeQueue.IsEmpty && _writeLock.CurrentCount > 0) LeadOnThreadPool();
             await ((Task)last.Done.Task).WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             ct.ThrowIfCancellationRequested();
         }
@@ -283,8 +306,7 @@ public sealed partial class SqlArchiveIndex
     private async Task DrainWriteBehindAsync()
     {
         if (Volatile.Read(ref _lastBehind) is not { } last || last.Done.Task.IsCompleted) return;
-        if (_writeLock.CurrentCount > 0 && Interlocked.Exchange(ref _committerScheduled, 1) == 0)
-            ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.RunCommitterAsync(), this, preferLocal: false);
+        if (_writeLock.CurrentCount > 0) LeadOnThreadPool();
         await ((Task)last.Done.Task).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 

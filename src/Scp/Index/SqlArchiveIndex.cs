@@ -253,9 +253,9 @@ public sealed partial class SqlArchiveIndex : IArchiveIndex, IAsyncDisposable
 
     // Stores queued requests while the lock is free. Not cancellable: a batch holds other associations' requests, whose
     // files are renamed inside it.
-    private async Task LeadStoresAsync(SqliteInstanceWriter writer)
+    private async Task LeadStoresAsync(SqliteInstanceWriter writer, bool oneBatch = false)
     {
-        while (!_storeQueue.IsEmpty && _writeLock.Wait(0))
+        for (bool first = true; (first || !oneBatch) && !_storeQueue.IsEmpty && _writeLock.Wait(0); first = false)
         {
             var batch = new List<StoreRequest>();
             try

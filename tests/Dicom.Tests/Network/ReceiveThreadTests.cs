@@ -89,6 +89,45 @@ public sealed class ReceiveThreadTests
     }
 
     [Test]
+    public async Task Idle_work_runs_on_the_thread_when_a_read_would_wait_and_not_while_data_is_there()
+    {
+        await using var c = await Connection.OpenAsync();
+        var ranOn = new TaskCompletionSource<(bool OnThread, bool DataWaiting)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await c.Peer.SendAsync(new byte[] { 7 });
+        var read = c.OnReceiveThread(async () =>
+        {
+            c.Thread.WhenIdle(() => ranOn.SetResult((c.Thread.IsCurrent, c.Stream.DataAvailable)));
+            var buffer = new byte[16];
+            int first = await c.Stream.ReadAsync(buffer);   // a byte is there: no idle moment
+            bool ranBeforeFirst = ranOn.Task.IsCompleted;
+            int second = await c.Stream.ReadAsync(buffer);  // nothing yet: the idle work runs, then the read waits
+            return (first, ranBeforeFirst, second, buffer[0]);
+        });
+        var (onThread, dataWaiting) = await ranOn.Task.WaitAsync(Limit);
+        Assert.That(onThread, Is.True, "idle work runs on the receive thread");
+        Assert.That(dataWaiting, Is.False, "it runs when there is nothing to read");
+        await Task.Delay(100);
+        Assert.That(read.IsCompleted, Is.False, "after the idle work the read still waits for the peer");
+        await c.Peer.SendAsync(new byte[] { 9 });
+        var (first, ranBeforeFirst, second, last) = await read.WaitAsync(Limit);
+        Assert.That((first, ranBeforeFirst, second, last), Is.EqualTo((1, false, 1, (byte)9)));
+    }
+
+    [Test]
+    public async Task Idle_work_runs_before_the_thread_sleeps_and_only_the_thread_may_defer_it()
+    {
+        using var thread = new ReceiveThread("idle");
+        var ran = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await Task.Run(async () =>
+        {
+            await thread.SwitchTo();
+            thread.WhenIdle(() => ran.SetResult(thread.IsCurrent));
+        });
+        Assert.That(await ran.Task.WaitAsync(Limit), Is.True);
+        Assert.Throws<InvalidOperationException>(() => thread.WhenIdle(() => { }));
+    }
+
+    [Test]
     public async Task A_read_on_the_receive_thread_waits_for_the_peer_and_returns_its_bytes()
     {
         await using var c = await Connection.OpenAsync();
