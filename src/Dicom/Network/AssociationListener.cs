@@ -89,17 +89,17 @@ public sealed class AssociationListener : IAsyncDisposable
         {
             var peer = client.RemoteEndPoint;
             NetworkStream stream;
-            if (_options.ReceiveThreadPerAssociation && OperatingSystem.IsLinux())
+            if (_options.ReceiveThreadPerAssociation)
             {
-                // The connection's thread from its first byte: negotiation reads wait on it too. A read on the socket
-                // engine's path that finds no data registers the socket with its epoll for good, and from then on every
-                // PDU that arrives wakes the engine's thread and a pool thread for nothing (900 wake-ups in one
-                // 300-image association, and chance decided which associations paid it).
+                // The connection's thread from its first byte (it ends with the connection): negotiation reads wait on
+                // it too. A read on the socket engine's path that finds no data registers the socket with its epoll for
+                // good, and from then on every PDU that arrives wakes the engine's thread and a pool thread for nothing
+                // (900 wake-ups in one 300-image association, and chance decided which associations paid it).
                 thread = new ReceiveThread($"DICOM {peer}");
                 stream = new ReceiveThreadNetworkStream(client) { ReceiveThread = thread };
                 await thread.SwitchTo();
             }
-            else stream = _options.ReceiveThreadPerAssociation ? new ReceiveThreadNetworkStream(client) : new NetworkStream(client, ownsSocket: true);
+            else stream = new NetworkStream(client, ownsSocket: true);
             var outcome = await Association.AcceptAsync(stream, rq => _decide(rq, others), _options, cancellationToken).ConfigureAwait(false);
             if (outcome.Association is { } association)
             {

@@ -138,7 +138,12 @@ public sealed partial class SqlArchiveIndex
     /// </summary>
     public void LogBehind(WriteBehindReservation reservation, string relativePath)
     {
-        var line = Encoding.UTF8.GetBytes(relativePath + "\n");
+        // Three validated UIDs and separators: a few hundred ASCII bytes at most, encoded without an allocation.
+        int max = Encoding.UTF8.GetMaxByteCount(relativePath.Length) + 1;
+        Span<byte> line = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        int length = Encoding.UTF8.GetBytes(relativePath, line);
+        line[length++] = (byte)'\n';
+        line = line[..length];
         lock (_behindLock)
         {
             _behindLog ??= File.OpenHandle(_behindLogPath!, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);

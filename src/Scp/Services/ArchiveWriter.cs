@@ -200,8 +200,10 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
             catch (ArgumentException) { continue; }
             if (!File.Exists(full)) continue; // renamed never (a crash before it) or since replaced
             DicomFile header;
+            // Every file renamed into place was parsed first: one that cannot be read now (torn by a power loss,
+            // unreadable) is left where it is rather than stop the node's start.
             try { header = DicomFile.OpenHeader(full); }
-            catch (DicomReadException) { continue; } // every file renamed into place was parsed first: not ours
+            catch (Exception e) when (e is DicomReadException or IOException or UnauthorizedAccessException) { continue; }
             var ds = header.Dataset;
             if (!ds.TryGetString(DicomTags.SOPInstanceUID, out var sop) || sop.Length == 0) continue;
             if (await index.FindInstanceAsync(sop, ct).ConfigureAwait(false) is { } row && row.FilePath == relative) continue;

@@ -257,10 +257,14 @@ public sealed class ReceiveThreadTests
         return server;
     }
 
-    /// <summary>An association opened with raw PDUs (the peer then says nothing unless the test makes it).</summary>
-    private static async Task<NetworkStream> OpenRawAssociationAsync(TcpClient peer, int port)
+    /// <summary>
+    /// An association opened with raw PDUs (the peer then says nothing unless the test makes it), the request sent
+    /// <paramref name="requestAfter"/> after the connection.
+    /// </summary>
+    private static async Task<NetworkStream> OpenRawAssociationAsync(TcpClient peer, int port, TimeSpan requestAfter = default)
     {
         await peer.ConnectAsync(IPAddress.Loopback, port);
+        if (requestAfter > TimeSpan.Zero) await Task.Delay(requestAfter);
         var stream = peer.GetStream();
         await stream.WriteAsync(PduWriter.ToArray(LoopbackNode.Request(16384)));
         var header = new byte[6];
@@ -304,14 +308,7 @@ public sealed class ReceiveThreadTests
         // its first byte, so a peer that waits before its A-ASSOCIATE-RQ leaves the socket unregistered.
         await using var server = VerificationServer();
         using var peer = new TcpClient { NoDelay = true };
-        await peer.ConnectAsync(IPAddress.Loopback, server.LocalEndPoint.Port);
-        await Task.Delay(300); // the node's first read finds nothing
-        var stream = peer.GetStream();
-        await stream.WriteAsync(PduWriter.ToArray(LoopbackNode.Request(16384)));
-        var header = new byte[6];
-        await stream.ReadExactlyAsync(header).AsTask().WaitAsync(Limit);
-        Assert.That(header[0], Is.EqualTo(0x02), "A-ASSOCIATE-AC");
-        await stream.ReadExactlyAsync(new byte[(header[2] << 24) | (header[3] << 16) | (header[4] << 8) | header[5]]).AsTask().WaitAsync(Limit);
+        await OpenRawAssociationAsync(peer, server.LocalEndPoint.Port, requestAfter: TimeSpan.FromMilliseconds(300)); // the node's first read finds nothing
 
         var accepted = AcceptedSocketInode(server.LocalEndPoint.Port, ((IPEndPoint)peer.Client.LocalEndPoint!).Port);
         Assert.That(accepted, Is.Not.Null, "the node's socket of this connection in /proc/net/tcp");

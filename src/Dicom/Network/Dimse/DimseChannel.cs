@@ -73,40 +73,28 @@ public sealed class DimseChannel : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the receive loop: on a <see cref="Network.ReceiveThread"/> of its own when the association's transport
-    /// supports one (accepted associations, see <see cref="AssociationOptions.ReceiveThreadPerAssociation"/>), else on
-    /// the thread pool.
+    /// Starts the receive loop: on the connection's <see cref="Network.ReceiveThread"/> when its transport has one
+    /// (accepted associations, see <see cref="AssociationOptions.ReceiveThreadPerAssociation"/>), else on the thread pool.
     /// </summary>
     public void Start()
     {
         if (_loop is not null) return;
-        if (_association.Transport is ReceiveThreadNetworkStream stream)
+        if (_association.Transport is ReceiveThreadNetworkStream { ReceiveThread: { } thread })
         {
-            var name = $"DICOM {_association.Request.CallingAETitle}";
-            // The listener's thread of this connection (it ends it), or one of the channel's own.
-            bool owned = stream.ReceiveThread is null;
-            if (stream.ReceiveThread is { } given) given.Name = name;
-            else stream.ReceiveThread = new ReceiveThread(name);
-            _receiveThread = stream.ReceiveThread;
-            _loop = RunOnReceiveThreadAsync(_receiveThread, owned);
+            thread.Name = $"DICOM {_association.Request.CallingAETitle}";
+            _receiveThread = thread;
+            _loop = RunOnReceiveThreadAsync(thread);
             return;
         }
         _loop = Task.Run(() => ReceiveLoopAsync(_life.Token));
     }
 
-    private async Task RunOnReceiveThreadAsync(ReceiveThread thread, bool owned)
+    // The thread belongs to the connection (AssociationListener ends it). Posted even when Start runs on that thread:
+    // Start returns to its caller, which waits for the loop, and the loop runs once that caller has suspended.
+    private async Task RunOnReceiveThreadAsync(ReceiveThread thread)
     {
-        try
-        {
-            // Posted even when Start runs on this thread (the connection's own): Start returns to its caller, which
-            // waits for the loop, and the loop runs once that caller's code on the thread has suspended.
-            await thread.Yield();
-            await ReceiveLoopAsync(_life.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (owned) thread.Complete();
-        }
+        await thread.Yield();
+        await ReceiveLoopAsync(_life.Token).ConfigureAwait(false);
     }
 
     /// <summary>The transfer syntax accepted for a presentation context.</summary>
