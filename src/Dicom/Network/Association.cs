@@ -42,9 +42,10 @@ public sealed partial class Association : IAsyncDisposable
         _stream = stream;
         _options = options;
         IsRequestor = isRequestor;
-        // Segments of 256 KiB: when the peer is ahead of us one read(2) takes many 16 KiB P-DATA-TF PDUs at once, and
-        // few PDUs straddle two segments (those are copied; the others are parsed in place, see PduReader).
-        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 256 * 1024, minimumReadSize: 32 * 1024, leaveOpen: true));
+        // Segments of 1 MiB: when the peer is ahead of us one read(2) takes many PDUs at once, and few PDUs straddle two
+        // segments (those are copied; the others are parsed in place, see PduReader). Peers send PDUs of the size we
+        // advertise (128 KiB by default): with 256 KiB segments every other one straddled.
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1024 * 1024, minimumReadSize: 32 * 1024, leaveOpen: true));
         _reader = new PduReader(_input, readLimit, options.MaxAssociatePduLength);
         RemoteEndPoint = (stream as NetworkStream)?.Socket.RemoteEndPoint;
     }

@@ -62,6 +62,26 @@ public sealed class DicomCharacterSet
     /// <param name="warn">Receives one message per correction or fallback; may be null.</param>
     public static DicomCharacterSet Create(IReadOnlyList<string>? specificCharacterSetValues, Action<string>? warn = null)
     {
+        // Every data set of a series names the same set: made once, reused (character sets are immutable). A value that
+        // needed a correction is made again each time, so that each data set reports it.
+        if (specificCharacterSetValues is null || specificCharacterSetValues.Count == 0) return Default;
+        var key = specificCharacterSetValues.Count == 1 ? specificCharacterSetValues[0] : string.Join('\\', specificCharacterSetValues);
+        if (s_made.TryGetValue(key, out var made)) return made;
+        bool corrected = false;
+        var set = CreateCore(specificCharacterSetValues, message =>
+        {
+            corrected = true;
+            warn?.Invoke(message);
+        });
+        if (!corrected && s_made.Count < MaxMade) s_made.TryAdd(key, set);
+        return set;
+    }
+
+    private const int MaxMade = 64;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DicomCharacterSet> s_made = new(StringComparer.Ordinal);
+
+    private static DicomCharacterSet CreateCore(IReadOnlyList<string> specificCharacterSetValues, Action<string> warn)
+    {
         var values = (specificCharacterSetValues ?? []).Select(v => (v ?? "").Trim(' ', '\0')).ToList();
         while (values.Count > 0 && values[^1].Length == 0) values.RemoveAt(values.Count - 1);
         if (values.Count == 0) return Default;

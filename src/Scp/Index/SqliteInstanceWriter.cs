@@ -58,6 +58,9 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
         var (connection, s) = Open();
         bool several = batch.Count > 1;
         var touched = new List<(string SeriesUid, CachedSeries Cached)>(batch.Count);
+        // Series whose rows an earlier request of this batch wrote (and kept): a later slice with the same values needs
+        // no hierarchy statement at all, since the transaction already holds those rows with this batch's time.
+        var written = several ? new Dictionary<string, CachedSeries>(StringComparer.Ordinal) : null;
         try
         {
             using var tx = connection.BeginTransaction();
@@ -67,10 +70,16 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
                 if (several) s.Savepoint.ExecuteNonQuery();
                 try
                 {
-                    var (result, cached) = StoreRow(s, request.Record, request.EnqueueWork, request.WorkKind, now, several ? () => s.RollbackTo.ExecuteNonQuery() : tx.Rollback);
+                    var (result, cached) = StoreRow(s, request.Record, request.EnqueueWork, request.WorkKind, now, written,
+                        several ? () => s.RollbackTo.ExecuteNonQuery() : tx.Rollback);
                     if (Writes(result) && request.BeforeCommit is not null) await request.BeforeCommit(ct).ConfigureAwait(false);
                     request.Result = result;
-                    if (cached is { } c) touched.Add((request.Record.SeriesInstanceUid, c));
+                    if (cached is { } c)
+                    {
+                        touched.Add((request.Record.SeriesInstanceUid, c));
+                        // Only now: a request rolled back to its savepoint (its rename failed) took its upserts with it.
+                        if (written is not null) written[request.Record.SeriesInstanceUid] = c;
+                    }
                 }
                 catch (Exception e) when (several)
                 {
@@ -111,7 +120,8 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
 
     // One instance's rows inside the open transaction. A conflict calls rollback (the transaction, or this request's
     // savepoint) and returns its outcome; on success returns the series values to remember once committed.
-    private (StoreResult Result, CachedSeries? Cached) StoreRow(Statements s, InstanceRecord r, bool enqueueWork, string workKind, long now, Action rollback)
+    private (StoreResult Result, CachedSeries? Cached) StoreRow(Statements s, InstanceRecord r, bool enqueueWork, string workKind, long now,
+        Dictionary<string, CachedSeries>? written, Action rollback)
     {
         var values = ValuesOf(r);
         Bind(s.FindExisting, r.SopInstanceUid);
@@ -142,7 +152,11 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
 
         long seriesPk;
         long studyPk;
-        if (_known.TryGetValue(values.SeriesUid, out var cached) && cached.Values == values && Touch(s, cached, values, now))
+        if (written is not null && written.TryGetValue(values.SeriesUid, out var inBatch) && inBatch.Values == values)
+        {
+            (studyPk, seriesPk) = (inBatch.StudyPk, inBatch.SeriesPk);
+        }
+        else if (_known.TryGetValue(values.SeriesUid, out var cached) && cached.Values == values && Touch(s, cached, values, now))
         {
             (studyPk, seriesPk) = (cached.StudyPk, cached.SeriesPk);
         }

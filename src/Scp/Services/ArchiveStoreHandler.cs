@@ -29,6 +29,8 @@ public sealed class ArchiveStoreHandler(FileStore store, ArchiveWriter writer, I
         var file = begin.Write;
         try
         {
+            // The usual case, straight into the staged file's buffer; unusual values go through the general writer.
+            if (WriteMeta(file.Stream, sopClass, sopInstance, context)) return (new Operation(this, context, file), default);
             var meta = new DicomDataset();
             var part10 = new DicomFile(new DicomDataset(), meta);
             meta.AddOrUpdateBytes(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0x00, 0x01 });
@@ -50,6 +52,15 @@ public sealed class ArchiveStoreHandler(FileStore store, ArchiveWriter writer, I
             await file.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static bool WriteMeta(Stream stream, string sopClass, string sopInstance, DicomRequestContext context)
+    {
+        Span<byte> header = stackalloc byte[DicomFileMetaWriter.MaxLength];
+        int n = DicomFileMetaWriter.TryWrite(header, sopClass, sopInstance, context.TransferSyntax.Uid.Value, context.CallingAE);
+        if (n == 0) return false;
+        stream.Write(header[..n]);
+        return true;
     }
 
     private sealed class Operation(ArchiveStoreHandler owner, DicomRequestContext context, PendingFile file) : IStoreOperation

@@ -22,6 +22,17 @@ public sealed class DicomNodeService(
     private readonly ILogger _logger = loggers.CreateLogger<DicomNodeService>();
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IReadOnlySet<string> _knownAEs = new HashSet<string>();
+    private volatile Tuple<IReadOnlySet<string>, AssociationPolicy>? _policy;
+
+    // The policy is read, never changed, by each negotiation: built again only when the remote AE table changes
+    // (building it, a table of every storage SOP class, cost more than the negotiation).
+    private AssociationPolicy PolicyFor(DicomNodeOptions o, IReadOnlySet<string> known)
+    {
+        if (_policy is { } made && ReferenceEquals(made.Item1, known)) return made.Item2;
+        var policy = StoragePolicy.Build(o, known);
+        _policy = Tuple.Create(known, policy);
+        return policy;
+    }
     private volatile IReadOnlyDictionary<string, AeOperations> _aeOperations = new Dictionary<string, AeOperations>();
 
     /// <summary>Completes with the bound endpoint once the node listens.</summary>
@@ -59,7 +70,7 @@ public sealed class DicomNodeService(
         };
         await using var server = new DicomServer(
             new IPEndPoint(o.ParsedBindAddress, o.Port),
-            () => StoragePolicy.Build(o, _knownAEs),
+            () => PolicyFor(o, _knownAEs),
             // One handler per association, recorded in the association log when it ends.
             () => associations.Begin(storeHandler, counted =>
             {

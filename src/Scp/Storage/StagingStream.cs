@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace EdgeCancer.Scp.Storage;
 
 /// <summary>
-/// The write side of a <see cref="PendingFile"/>: bytes are gathered in one pooled buffer and written with few large
-/// <c>pwrite(2)</c> calls, synchronously on the caller's thread. Writing into the page cache takes tens of
+/// The write side of a <see cref="PendingFile"/>: small pieces are gathered in one pooled buffer, large spans written
+/// from where they are (with the buffered bytes before them, through <c>pwritev(2)</c>), synchronously on the caller's thread. Writing into the page cache takes tens of
 /// microseconds per buffer; .NET's asynchronous file writes on Linux are the same synchronous call moved to a
 /// thread-pool thread, which cost a thread hop (wake-up, context switch, spinning) per buffer on the C-STORE path.
 /// The first bytes of the file are also kept in memory (<see cref="Prefix"/>), so the data set's header can be parsed
@@ -60,22 +60,25 @@ internal sealed class StagingStream : Stream
         var buffer = _buffer ?? throw new ObjectDisposedException(nameof(StagingStream));
         KeepPrefix(source);
         if (_computeCrc) _crc = Crc32C.Append(_crc, source);
+        // Small pieces (a PDV's first bytes, a command's data) are gathered; the bulk of a data set arrives in spans
+        // of a PDU's size, which go to the file from where they are, in writes no larger than the buffer
+        // (FileStoreOptions.WriteBufferSize). What the buffer holds is written together with the span's first bytes,
+        // in one pwritev: no byte of the span is copied into the buffer first.
         while (source.Length > 0)
         {
-            if (_count == 0 && source.Length >= buffer.Length)
+            int room = buffer.Length - _count;
+            if (source.Length < room && source.Length < buffer.Length / 4)
             {
-                // A whole buffer's worth: straight to the file, no copy, but in writes no larger than the buffer
-                // (FileStoreOptions.WriteBufferSize: large writes measured costly on a VM).
-                RandomAccess.Write(_handle, source[..buffer.Length], _written);
-                _written += buffer.Length;
-                source = source[buffer.Length..];
-                continue;
+                source.CopyTo(buffer.AsSpan(_count));
+                _count += source.Length;
+                return;
             }
-            int n = Math.Min(buffer.Length - _count, source.Length);
-            source[..n].CopyTo(buffer.AsSpan(_count));
-            _count += n;
+            int n = Math.Min(room, source.Length);
+            if (_count == 0) RandomAccess.Write(_handle, source[..n], _written);
+            else NativeSync.WriteGathered(_handle, buffer.AsSpan(0, _count), source[..n], _written);
+            _written += _count + n;
+            _count = 0;
             source = source[n..];
-            if (_count == buffer.Length) WriteBuffer();
         }
     }
 

@@ -82,12 +82,33 @@ public sealed class StagingStreamTests
     }
 
     [Test]
+    public void Buffered_bytes_and_the_next_large_span_reach_the_file_in_one_write_without_copying_the_span()
+    {
+        // A PDV's small first piece is buffered; the PDU-sized span after it is written from where it is, together
+        // with the buffered bytes (pwritev), up to the buffer's size per write.
+        var path = Path.Combine(_dir, "g.part");
+        var data = new byte[300 + 3 * 8192];
+        new Random(4).NextBytes(data);
+        using var stream = new StagingStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write), bufferSize: 8192, prefixCapacity: 16);
+        var (calls0, bytes0) = ThreadWrites();
+        stream.Write(data.AsSpan(0, 300));
+        var (calls1, _) = ThreadWrites();
+        Assert.That(calls1 - calls0, Is.EqualTo(0), "300 bytes are kept in the buffer");
+        stream.Write(data.AsSpan(300));
+        var (calls2, bytes2) = ThreadWrites();
+        Assert.That(calls2 - calls0, Is.EqualTo(3), "8192 (300 buffered + 7892 of the span) and twice 8192 from the span; 300 left");
+        Assert.That(bytes2 - bytes0, Is.EqualTo(3 * 8192));
+        Assert.That(stream.Length, Is.EqualTo(data.Length));
+        stream.Flush();
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(data));
+    }
+
+    [Test]
     public void Disposing_discards_unflushed_bytes_instead_of_writing_them()
     {
         var path = Path.Combine(_dir, "c.part");
         var stream = new StagingStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write), bufferSize: 4096, prefixCapacity: 16);
-        stream.Write(new byte[3000]);
-        stream.Write(new byte[2000]); // the buffer filled and written (4096 bytes), 904 bytes left in it
+        for (int i = 0; i < 5; i++) stream.Write(new byte[900]); // 3,600 buffered, then 4,096 written, 404 left in the buffer
         stream.Dispose();
         Assert.That(new FileInfo(path).Length, Is.EqualTo(4096));
     }
