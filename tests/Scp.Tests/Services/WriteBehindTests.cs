@@ -98,6 +98,24 @@ public sealed class WriteBehindTests
     }
 
     [Test]
+    public async Task Fewer_rows_than_a_batch_commit_on_their_own_without_a_query()
+    {
+        // Under SqlArchiveIndex.BehindBatchTarget rows wait (at most BehindCommitDelay) for others, then a timer commits
+        // them: nothing else (no query, no more stores, no stop) is needed. Counted on a connection of its own, which
+        // does not wait for acknowledged rows as the index's queries do.
+        await using var t = await ReadyIndexAsync();
+        var store = FastStore();
+        var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
+        for (int i = 1; i <= 3; i++)
+            Assert.That((await CStoreAsync(store, writer, Ct("1.2.3", "1.2.3.1", $"1.2.3.1.{i}"))).Status, Is.EqualTo(DicomStatus.Success));
+        var deadline = DateTime.UtcNow + Limit;
+        long committed;
+        while ((committed = await t.CountAsync("SELECT COUNT(*) FROM instance")) < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.That(committed, Is.EqualTo(3));
+        Assert.That(await t.CountAsync("SELECT COUNT(*) FROM work_queue"), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task Hierarchy_conflicts_are_refused_before_the_answer_against_committed_and_not_yet_committed_instances()
     {
         await using var t = await ReadyIndexAsync();
