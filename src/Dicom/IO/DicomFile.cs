@@ -64,12 +64,18 @@ public sealed class DicomFile
     /// <summary>Reads a Part 10 stream (or a bare dataset) from the current position.</summary>
     public static DicomFile Open(Stream stream, DicomReaderOptions? options = null) => Read(stream, options, null);
 
+    private const int HeaderFillBytes = 16 * 1024;
+
     private static DicomFile Read(Stream stream, DicomReaderOptions? options, string? path)
     {
         options ??= DicomReaderOptions.Default;
         long baseOffset = stream.CanSeek ? stream.Position : 0;
         // Meta is read with no stop tag; the stop tag applies to the dataset only.
-        using var reader = new DicomReader(stream, DicomTransferSyntax.ExplicitVRLittleEndian, options with { StopAtTag = null }, path, baseOffset);
+        using var reader = new DicomReader(stream, DicomTransferSyntax.ExplicitVRLittleEndian, options with { StopAtTag = null }, path, baseOffset)
+        {
+            // A header read (stopping at Pixel Data, say) needs a few KiB: the stream is read 16 KiB at a time.
+            FillLimit = options.StopAtTag is null ? int.MaxValue : HeaderFillBytes,
+        };
         byte[]? preamble = null;
         var head = reader.Peek(132);
         bool hasMagic = false;

@@ -549,6 +549,12 @@ public sealed class DicomReader : IDisposable
         _pos += count;
     }
 
+    /// <summary>
+    /// Most bytes one fill of the buffer asks the stream for. A read that stops at a tag (a header) sets it low: the
+    /// buffer holds 64 KiB and more, and filling it whole copied mostly pixel data that the read then stops before.
+    /// </summary>
+    internal int FillLimit { get; set; } = int.MaxValue;
+
     private bool Ensure(int count)
     {
         if (_end - _pos >= count) return true;
@@ -571,7 +577,7 @@ public sealed class DicomReader : IDisposable
         }
         while (_end - _pos < count && !_eof)
         {
-            int n = _stream.Read(_buf, _end, _buf.Length - _end);
+            int n = _stream.Read(_buf, _end, Math.Min(_buf.Length - _end, FillLimit));
             if (n <= 0) { _eof = true; break; }
             _end += n;
         }

@@ -68,7 +68,7 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
             DicomFile header;
             fixed (byte* at = bytes)
             {
-                using var prefix = new PrefixStream(at, bytes.Length);
+                using var prefix = new UnmanagedMemoryStream(at, bytes.Length);
                 header = DicomFile.Open(prefix, options);
             }
             // Stopped at Pixel Data inside the prefix, or the prefix is the whole file: that is the header.
@@ -79,17 +79,6 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
             // The header runs past the prefix: read it from the file.
         }
         return DicomFile.OpenHeader(pending.PartPath);
-    }
-
-    // The reader fills its buffer with whatever a read gives it: from a plain memory stream, the whole 64 KiB prefix,
-    // mostly pixel data, for a header of a few KiB that ends at Pixel Data. Reads are handed out 16 KiB at a time.
-    private sealed unsafe class PrefixStream(byte* at, long length) : UnmanagedMemoryStream(at, length)
-    {
-        private const int MaxRead = 16 * 1024;
-
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, MaxRead));
-
-        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, MaxRead)]);
     }
 
     /// <summary>

@@ -41,9 +41,9 @@ public sealed class FileStoreOptions
     /// <remarks>
     /// Measured with 4 associations on a VM (benchmarks/README.md, run G): with 512 KiB writes, copying into the page
     /// cache took 28–47 % of the node's CPU (up to 1.2 ms per slice); with 16–128 KiB writes 3–5 % in the same minutes.
-    /// Later runs showed 11–31 % at any size on a VM in another memory state, so the cause is not the size alone
-    /// (storescp writes a slice in one 508 KiB call); 64 KiB avoided the worst case and costs only a few more system
-    /// calls per slice.
+    /// Run H found the cause: with free page reporting the VM's page cache was filling pages fresh from the host, at
+    /// any write size (storescp, writing a slice in one 508 KiB call, paid the same). 64 KiB was kept, not measured
+    /// against larger sizes since; spans of a PDU's size are written from where they are, so it costs no copy.
     /// </remarks>
     public int WriteBufferSize { get; set; } = 64 * 1024;
 
