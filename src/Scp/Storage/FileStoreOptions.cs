@@ -35,15 +35,15 @@ public sealed class FileStoreOptions
     public TimeSpan FastModeQuietPeriod { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Buffer of the stream handed to writers (pooled, one per instance being written): bytes reach the file in
-    /// writes of at most this size (64 KiB: a 512×512 CT slice in nine calls).
+    /// Buffer of the stream handed to writers (pooled, one per instance being written), where small pieces (a PDV's
+    /// first bytes, a command's data) are gathered. Spans of at least a quarter of it (the bulk of a data set, a PDU's
+    /// size at a time) are not copied into it: each goes to the file from where it is, whole, in one write together
+    /// with the bytes buffered before it (a 512×512 CT slice sent by DCMTK in five writes).
     /// </summary>
     /// <remarks>
-    /// Measured with 4 associations on a VM (benchmarks/README.md, run G): with 512 KiB writes, copying into the page
-    /// cache took 28–47 % of the node's CPU (up to 1.2 ms per slice); with 16–128 KiB writes 3–5 % in the same minutes.
-    /// Run H found the cause: with free page reporting the VM's page cache was filling pages fresh from the host, at
-    /// any write size (storescp, writing a slice in one 508 KiB call, paid the same). 64 KiB was kept, not measured
-    /// against larger sizes since; spans of a PDU's size are written from where they are, so it costs no copy.
+    /// Run G measured 512 KiB writes as costly on a VM; run H found the cause in the VM (free page reporting: the page
+    /// cache filled pages fresh from the host, at any write size). Run I wrote the spans whole instead of in pieces of
+    /// this size: sixteen writes per slice became five (benchmarks/README.md).
     /// </remarks>
     public int WriteBufferSize { get; set; } = 64 * 1024;
 

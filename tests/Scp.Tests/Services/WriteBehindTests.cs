@@ -116,6 +116,64 @@ public sealed class WriteBehindTests
     }
 
     [Test]
+    public async Task A_batch_keeps_the_journal_of_its_savepoints_in_memory()
+    {
+        // Each request of a batch runs in a savepoint; SQLite journals the pages a savepoint may restore, and past
+        // 64 KiB it spilled that journal to a temp file, written page by page (2.5 writes per stored slice in a
+        // profile). SQLite's temp folder (process-wide) points at a watched folder while 64 stores commit together.
+        await using var t = await ReadyIndexAsync();
+        var store = FastStore();
+        var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
+        var temp = Directory.CreateDirectory(Path.Combine(_root, "sqlite-temp")).FullName;
+        var created = new List<string>();
+        using var watcher = new FileSystemWatcher(temp) { NotifyFilter = NotifyFilters.FileName, EnableRaisingEvents = true };
+        watcher.Created += (_, e) => { lock (created) created.Add(e.Name ?? "?"); };
+        await SetSqliteTempDirectoryAsync(t, temp);
+        try
+        {
+            var (gate, holder) = HoldWriteLock(t.Index);
+            for (int i = 1; i <= 64; i++)
+            {
+                var outcome = await CStoreAsync(store, writer, Ct($"1.2.{i % 4}", $"1.2.{i % 4}.{i % 8}", $"1.2.{i % 4}.{i % 8}.{i}.{Random.Shared.Next()}")).WaitAsync(Limit);
+                Assert.That(outcome.Status, Is.EqualTo(DicomStatus.Success), outcome.ErrorComment);
+            }
+            gate.SetResult(); // the 64 queued rows commit in batches of 32
+            await holder.WaitAsync(Limit);
+            var deadline = DateTime.UtcNow + Limit;
+            long committed;
+            while ((committed = await t.CountAsync("SELECT COUNT(*) FROM instance")) < 64 && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.That(committed, Is.EqualTo(64));
+            // The canary: the same kind of journal, 300 KB of it, on a connection of the default setting does make a
+            // file there, so the watch is seen to work.
+            await t.ExecuteAsync("""
+                CREATE TABLE canary (x BLOB);
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO canary SELECT randomblob(1000) FROM n;
+                BEGIN; SAVEPOINT s; UPDATE canary SET x = randomblob(1000); RELEASE s; COMMIT;
+                """);
+            await Task.Delay(300);
+        }
+        finally
+        {
+            await SetSqliteTempDirectoryAsync(t, "");
+        }
+        lock (created)
+        {
+            Assert.That(created, Has.Some.StartsWith("etilqs_"), "the canary's temp file was seen");
+            Assert.That(created, Has.Count.EqualTo(1), "only the canary made a temp file: " + string.Join(", ", created));
+        }
+    }
+
+    // PRAGMA temp_store_directory (deprecated, still built in) sets SQLite's process-wide temp folder; "" restores the default.
+    private static async Task SetSqliteTempDirectoryAsync(TestIndex t, string folder)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(t.Options.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA temp_store_directory = '{folder.Replace("'", "''")}'";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Test]
     public async Task Hierarchy_conflicts_are_refused_before_the_answer_against_committed_and_not_yet_committed_instances()
     {
         await using var t = await ReadyIndexAsync();
