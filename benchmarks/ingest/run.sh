@@ -14,7 +14,7 @@
 #   BENCH_DIR=DIR         work folder (default: a new folder under /tmp, removed at the end unless KEEP=1);
 #                         generated series are reused when BENCH_DIR already holds them. Must be on a real disk
 #                         (not tmpfs), or fsync costs nothing and the durable comparison means nothing.
-#   REPEATS=5             measurements per target and case. The targets run one after the other in each repeat
+#   REPEATS=7             measurements per target and case. The targets run one after the other in each repeat
 #                         (in reverse order every other repeat); the verdicts use the median over the repeats of
 #                         the ratio within a repeat (see benchmarks/README.md, "How the verdict is computed")
 #   WARMUP=30             images (another series) sent to each target after its start, before the timed send; 0: none
@@ -42,7 +42,7 @@ POPULATE_ASSOCIATIONS=${POPULATE_ASSOCIATIONS:-4}
 BASE_PORT=${BASE_PORT:-21300}
 ORTHANC_STORAGE_ACCESS_ON_FIND=${ORTHANC_STORAGE_ACCESS_ON_FIND:-Never}
 STORESCP_OPTS=${STORESCP_OPTS:-}
-REPEATS=${REPEATS:-5}
+REPEATS=${REPEATS:-7}
 ORTHANC_BIN=${ORTHANC_BIN:-/usr/sbin/Orthanc}
 
 PORT_OURS=$((BASE_PORT + 1))
