@@ -43,7 +43,7 @@ public sealed class FileStoreOptions
     /// <remarks>
     /// Run G measured 512 KiB writes as costly on a VM; run H found the cause in the VM (free page reporting: the page
     /// cache filled pages fresh from the host, at any write size). Run I wrote the spans whole instead of in pieces of
-    /// this size: sixteen writes per slice became five (benchmarks/README.md).
+    /// this size: nine writes per slice became five (benchmarks/README.md).
     /// </remarks>
     public int WriteBufferSize { get; set; } = 64 * 1024;
 

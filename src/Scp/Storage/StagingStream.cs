@@ -15,7 +15,7 @@ internal sealed class StagingStream : Stream
 {
     /// <summary>
     /// Largest span written in one call from where it is. A PDU of 128 KiB (what DCMTK sends) goes in one write, not
-    /// in buffer-sized pieces: a 512×512 slice in five writes instead of sixteen (benchmarks/README.md, run I).
+    /// in buffer-sized pieces: a 512×512 slice in five writes instead of nine (benchmarks/README.md, run I).
     /// </summary>
     internal const int MaxDirectWrite = 1024 * 1024;
 

@@ -52,7 +52,7 @@ public sealed class StagingStreamTests
         Assert.That(File.ReadAllBytes(path), Is.EqualTo(data));
     }
 
-    // A PDU's worth of data set (128 KiB from DCMTK) goes to the file in one call, not in buffer-sized pieces: sixteen
+    // A PDU's worth of data set (128 KiB from DCMTK) goes to the file in one call, not in buffer-sized pieces: nine
     // writes per 512x512 slice became five (benchmarks/README.md, run I). Larger spans go in pieces of MaxDirectWrite.
     // This thread's own counters in /proc count the write system calls and their bytes.
     [TestCase(5 * 8192 + 100, 1)]

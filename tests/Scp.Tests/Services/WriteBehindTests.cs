@@ -119,8 +119,8 @@ public sealed class WriteBehindTests
     public async Task A_batch_keeps_the_journal_of_its_savepoints_in_memory()
     {
         // Each request of a batch runs in a savepoint; SQLite journals the pages a savepoint may restore, and past
-        // 64 KiB it spilled that journal to a temp file, written page by page (2.5 writes per stored slice in a
-        // profile). SQLite's temp folder (process-wide) points at a watched folder while 64 stores commit together.
+        // 64 KiB it spilled that journal to a temp file, written page by page (1.3–1.8 writes per stored
+        // slice in fast mode). SQLite's temp folder (process-wide) points at a watched folder while 64 stores commit together.
         await using var t = await ReadyIndexAsync();
         var store = FastStore();
         var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
