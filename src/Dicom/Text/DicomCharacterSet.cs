@@ -65,15 +65,18 @@ public sealed class DicomCharacterSet
         // Every data set of a series names the same set: made once, reused (character sets are immutable). A value that
         // needed a correction is made again each time, so that each data set reports it.
         if (specificCharacterSetValues is null || specificCharacterSetValues.Count == 0) return Default;
-        var key = specificCharacterSetValues.Count == 1 ? specificCharacterSetValues[0] : string.Join('\\', specificCharacterSetValues);
-        if (s_made.TryGetValue(key, out var made)) return made;
+        var key = specificCharacterSetValues.Count == 1 ? specificCharacterSetValues[0] ?? "" : string.Join('\\', specificCharacterSetValues);
+        // A value holding the delimiter itself would share its key with the values it looks like: not cached.
+        bool cacheable = true;
+        foreach (var v in specificCharacterSetValues) if (v is not null && v.Contains('\\')) cacheable = false;
+        if (cacheable && s_made.TryGetValue(key, out var made)) return made;
         bool corrected = false;
         var set = CreateCore(specificCharacterSetValues, message =>
         {
             corrected = true;
             warn?.Invoke(message);
         });
-        if (!corrected && s_made.Count < MaxMade) s_made.TryAdd(key, set);
+        if (cacheable && !corrected && s_made.Count < MaxMade) s_made.TryAdd(key, set);
         return set;
     }
 
@@ -82,7 +85,7 @@ public sealed class DicomCharacterSet
 
     private static DicomCharacterSet CreateCore(IReadOnlyList<string> specificCharacterSetValues, Action<string> warn)
     {
-        var values = (specificCharacterSetValues ?? []).Select(v => (v ?? "").Trim(' ', '\0')).ToList();
+        var values = specificCharacterSetValues.Select(v => (v ?? "").Trim(' ', '\0')).ToList();
         while (values.Count > 0 && values[^1].Length == 0) values.RemoveAt(values.Count - 1);
         if (values.Count == 0) return Default;
 

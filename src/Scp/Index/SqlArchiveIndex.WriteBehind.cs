@@ -220,6 +220,9 @@ public sealed partial class SqlArchiveIndex
             var timer = Volatile.Read(ref _behindTimer);
             if (timer is null)
             {
+                // Disposed (or being disposed): no new timer to fire on it. The drain commits what it finds; a row
+                // queued after it is in the write-behind record, indexed at the next start.
+                if (Volatile.Read(ref _disposed) != 0) { Volatile.Write(ref _behindTimerArmed, 0); return; }
                 var created = new Timer(static self => ((SqlArchiveIndex)self!).OnBehindTimer(), this, Timeout.Infinite, Timeout.Infinite);
                 timer = Interlocked.CompareExchange(ref _behindTimer, created, null) ?? created;
                 if (timer != created) created.Dispose();

@@ -23,6 +23,7 @@ public sealed class DicomNodeService(
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile IReadOnlySet<string> _knownAEs = new HashSet<string>();
     private volatile Tuple<IReadOnlySet<string>, AssociationPolicy>? _policy;
+    private volatile IReadOnlyDictionary<string, AeOperations> _aeOperations = new Dictionary<string, AeOperations>();
 
     // The policy is read, never changed, by each negotiation: built again only when the remote AE table changes
     // (building it, a table of every storage SOP class, cost more than the negotiation).
@@ -33,7 +34,6 @@ public sealed class DicomNodeService(
         _policy = Tuple.Create(known, policy);
         return policy;
     }
-    private volatile IReadOnlyDictionary<string, AeOperations> _aeOperations = new Dictionary<string, AeOperations>();
 
     /// <summary>Completes with the bound endpoint once the node listens.</summary>
     public Task<IPEndPoint> Listening => _bound.Task;

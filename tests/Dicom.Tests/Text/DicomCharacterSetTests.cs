@@ -217,6 +217,22 @@ public sealed class DicomCharacterSetTests
     }
 
     [Test]
+    public void A_set_made_once_is_reused_but_a_value_holding_the_delimiter_is_not_taken_for_it()
+    {
+        var quiet = new List<string>();
+        var greek = DicomCharacterSet.Create(["ISO 2022 IR 100", "ISO 2022 IR 126"], quiet.Add);
+        Assert.That(DicomCharacterSet.Create(["ISO 2022 IR 100", "ISO 2022 IR 126"], quiet.Add), Is.SameAs(greek));
+        Assert.That(quiet, Is.Empty);
+        // One value that reads like the two above joined: an unknown term, reported, not the cached set.
+        var warnings = new List<string>();
+        var one = DicomCharacterSet.Create([@"ISO 2022 IR 100\ISO 2022 IR 126"], warnings.Add);
+        Assert.That(one, Is.Not.SameAs(greek));
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        // A null value is the default repertoire, not an error.
+        Assert.That(DicomCharacterSet.Create([null!]).DefinedTerms, Is.EqualTo(DicomCharacterSet.Default.DefinedTerms));
+    }
+
+    [Test]
     public void Misspelled_code_extension_terms_still_decode_Greek()
     {
         var warnings = new List<string>();
