@@ -40,10 +40,10 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
 
     private sealed class Statements
     {
-        public required SqliteCommand FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries,
+        public required SqliteStatement FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries,
             InsertInstance, UpdateInstance, InsertWork, Savepoint, Release, RollbackTo;
 
-        public IEnumerable<SqliteCommand> All => [FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries, InsertInstance, UpdateInstance, InsertWork,
+        public IEnumerable<SqliteStatement> All => [FindExisting, UpsertPatient, UpsertStudy, UpsertSeries, TouchStudy, TouchSeries, InsertInstance, UpdateInstance, InsertWork,
             Savepoint, Release, RollbackTo];
     }
 
@@ -64,14 +64,13 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
         try
         {
             using var tx = connection.BeginTransaction();
-            foreach (var c in s.All) c.Transaction = tx;
             foreach (var request in batch)
             {
-                if (several) s.Savepoint.ExecuteNonQuery();
+                if (several) s.Savepoint.Execute();
                 try
                 {
                     var (result, cached) = StoreRow(s, request.Record, request.EnqueueWork, request.WorkKind, now, written,
-                        several ? () => s.RollbackTo.ExecuteNonQuery() : tx.Rollback);
+                        several ? () => s.RollbackTo.Execute() : tx.Rollback);
                     if (Writes(result) && request.BeforeCommit is not null) await request.BeforeCommit(ct).ConfigureAwait(false);
                     request.Result = result;
                     if (cached is { } c)
@@ -86,11 +85,11 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
                     // This request alone (its rename failed, a constraint its values break): the others still commit.
                     // When the failure ended the whole transaction (disk full, I/O error), the rollback to the
                     // savepoint fails too, and the batch fails as one with this request's error.
-                    try { s.RollbackTo.ExecuteNonQuery(); }
+                    try { s.RollbackTo.Execute(); }
                     catch (SqliteException) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e); }
                     request.Error = e;
                 }
-                if (several) s.Release.ExecuteNonQuery();
+                if (several) s.Release.Execute();
                 if (!several && request.Result is { } only && !Writes(only)) return; // rolled back, nothing to commit
             }
             tx.Commit();
@@ -124,29 +123,27 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
         Dictionary<string, CachedSeries>? written, Action rollback)
     {
         var values = ValuesOf(r);
-        Bind(s.FindExisting, r.SopInstanceUid);
         long? existingPk = null;
-        using (var reader = s.FindExisting.ExecuteReader())
+        string? studyUid = null, seriesUid = null;
+        try
         {
-            if (reader.Read())
+            if (s.FindExisting.Bind(r.SopInstanceUid).Step())
+                (existingPk, studyUid, seriesUid) = (s.FindExisting.Int64(0), s.FindExisting.Text(1), s.FindExisting.Text(2));
+        }
+        finally { s.FindExisting.Reset(); }
+        if (existingPk is not null)
+        {
+            if (studyUid != r.StudyInstanceUid || seriesUid != r.SeriesInstanceUid)
             {
-                existingPk = reader.GetInt64(0);
-                var studyUid = reader.GetString(1);
-                var seriesUid = reader.GetString(2);
-                if (studyUid != r.StudyInstanceUid || seriesUid != r.SeriesInstanceUid)
-                {
-                    var message = $"SOP Instance UID already stored in another {(studyUid != r.StudyInstanceUid ? "study" : "series")}";
-                    IndexLog.HierarchyConflict(logger, r.SopInstanceUid, message);
-                    reader.Close();
-                    rollback();
-                    return (new StoreResult(StoreOutcome.HierarchyConflict, null, message), null);
-                }
-                if (duplicatePolicy == DuplicatePolicy.Ignore)
-                {
-                    reader.Close();
-                    rollback();
-                    return (new StoreResult(StoreOutcome.DuplicateIgnored), null);
-                }
+                var message = $"SOP Instance UID already stored in another {(studyUid != r.StudyInstanceUid ? "study" : "series")}";
+                IndexLog.HierarchyConflict(logger, r.SopInstanceUid, message);
+                rollback();
+                return (new StoreResult(StoreOutcome.HierarchyConflict, null, message), null);
+            }
+            if (duplicatePolicy == DuplicatePolicy.Ignore)
+            {
+                rollback();
+                return (new StoreResult(StoreOutcome.DuplicateIgnored), null);
             }
         }
 
@@ -162,21 +159,19 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
         }
         else
         {
-            Bind(s.UpsertPatient, values.PatientId, values.Issuer, values.PatientName, values.BirthDate, values.Sex, values.PatientExtra);
-            var patientPk = (long)s.UpsertPatient.ExecuteScalar()!;
+            var patientPk = s.UpsertPatient.Bind(values.PatientId, values.Issuer, values.PatientName, values.BirthDate, values.Sex, values.PatientExtra).ExecuteInt64();
             // A study keeps the patient it was first stored under.
-            Bind(s.UpsertStudy, patientPk, values.StudyUid, values.StudyDate, values.StudyTime, MatchValues.NormalizeTime(values.StudyTime),
-                values.Accession, values.StudyId, values.StudyDescription, values.Referring, values.Charset, values.StudyExtra, now);
-            studyPk = (long)s.UpsertStudy.ExecuteScalar()!;
-            Bind(s.UpsertSeries, studyPk, values.SeriesUid, values.Modality, values.SeriesNumber, values.SeriesDescription, values.BodyPart,
-                values.Manufacturer, values.Model, values.SeriesDate, values.SeriesTime, MatchValues.NormalizeTime(values.SeriesTime), values.SeriesExtra, now);
+            studyPk = s.UpsertStudy.Bind(patientPk, values.StudyUid, values.StudyDate, values.StudyTime, MatchValues.NormalizeTime(values.StudyTime),
+                values.Accession, values.StudyId, values.StudyDescription, values.Referring, values.Charset, values.StudyExtra, now).ExecuteInt64();
             long seriesStudyFk;
-            using (var reader = s.UpsertSeries.ExecuteReader())
+            try
             {
-                reader.Read();
-                seriesPk = reader.GetInt64(0);
-                seriesStudyFk = reader.GetInt64(1);
+                if (!s.UpsertSeries.Bind(studyPk, values.SeriesUid, values.Modality, values.SeriesNumber, values.SeriesDescription, values.BodyPart,
+                    values.Manufacturer, values.Model, values.SeriesDate, values.SeriesTime, MatchValues.NormalizeTime(values.SeriesTime), values.SeriesExtra, now).Step())
+                    throw new InvalidOperationException("The series upsert returned no row.");
+                (seriesPk, seriesStudyFk) = (s.UpsertSeries.Int64(0), s.UpsertSeries.Int64(1));
             }
+            finally { s.UpsertSeries.Reset(); }
             if (seriesStudyFk != studyPk)
             {
                 rollback();
@@ -188,17 +183,15 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
 
         var contentTime = Clean(r.ContentTime);
         var instance = existingPk is null ? s.InsertInstance : s.UpdateInstance;
-        Bind(instance, seriesPk, r.SopInstanceUid, r.SopClassUid, r.InstanceNumber, Clean(r.TransferSyntaxUid), Clean(r.ContentDate),
+        instance.Bind(seriesPk, r.SopInstanceUid, r.SopClassUid, r.InstanceNumber, Clean(r.TransferSyntaxUid), Clean(r.ContentDate),
             contentTime, MatchValues.NormalizeTime(contentTime), Clean(r.CompletionFlag), Clean(r.VerificationFlag), Clean(r.PreliminaryFlag),
             Clean(r.ConceptNameCodeValue), Clean(r.ConceptNameCodingSchemeDesignator), Clean(r.ConceptNameCodeMeaning), Clean(r.ImageType),
-            r.Rows, r.Columns, r.NumberOfFrames, r.FilePath, r.FileSize, Clean(r.Sha256), Clean(r.SpecificCharacterSet), Json(r.InstanceExtra), now);
-        instance.ExecuteNonQuery();
+            r.Rows, r.Columns, r.NumberOfFrames, r.FilePath, r.FileSize, Clean(r.Sha256), Clean(r.SpecificCharacterSet), Json(r.InstanceExtra), now).Execute();
 
         long? workId = null;
         if (enqueueWork)
         {
-            Bind(s.InsertWork, r.SopInstanceUid, r.StudyInstanceUid, r.SeriesInstanceUid, workKind, now);
-            workId = (long)s.InsertWork.ExecuteScalar()!;
+            workId = s.InsertWork.Bind(r.SopInstanceUid, r.StudyInstanceUid, r.SeriesInstanceUid, workKind, now).ExecuteInt64();
         }
         return (new StoreResult(existingPk is null ? StoreOutcome.Added : StoreOutcome.Replaced, workId), new CachedSeries(values, studyPk, seriesPk));
     }
@@ -207,10 +200,8 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
     // cached (deleted or re-created elsewhere), and the caller upserts them instead.
     private static bool Touch(Statements s, CachedSeries cached, HierarchyValues values, long now)
     {
-        Bind(s.TouchStudy, now, cached.StudyPk, values.StudyUid);
-        if (s.TouchStudy.ExecuteNonQuery() != 1) return false;
-        Bind(s.TouchSeries, now, cached.SeriesPk, values.SeriesUid, cached.StudyPk);
-        return s.TouchSeries.ExecuteNonQuery() == 1;
+        if (s.TouchStudy.Bind(now, cached.StudyPk, values.StudyUid).Execute() != 1) return false;
+        return s.TouchSeries.Bind(now, cached.SeriesPk, values.SeriesUid, cached.StudyPk).Execute() == 1;
     }
 
     private static HierarchyValues ValuesOf(InstanceRecord r) => new(
@@ -219,12 +210,6 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
         Clean(r.ReferringPhysicianName), Clean(r.SpecificCharacterSet), Json(r.StudyExtra),
         r.SeriesInstanceUid, Clean(r.Modality), r.SeriesNumber, Clean(r.SeriesDescription), Clean(r.BodyPartExamined), Clean(r.Manufacturer),
         Clean(r.ManufacturerModelName), Clean(r.SeriesDate), Clean(r.SeriesTime), Json(r.SeriesExtra));
-
-    private static void Bind(SqliteCommand command, params ReadOnlySpan<object?> values)
-    {
-        var parameters = command.Parameters;
-        for (int i = 0; i < values.Length; i++) parameters[i].Value = values[i] ?? DBNull.Value;
-    }
 
     internal static string? Clean(string? value)
     {
@@ -300,14 +285,7 @@ internal sealed class SqliteInstanceWriter(string connectionString, TimeSpan bus
         "@codeValue", "@codeScheme", "@codeMeaning", "@imageType", "@rows", "@columns", "@frames", "@path", "@size", "@sha", "@charset", "@extra", "@now",
     ];
 
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var p in parameters) command.Parameters.Add(new SqliteParameter(p, DBNull.Value));
-        command.Prepare();
-        return command;
-    }
+    private static SqliteStatement Prepare(SqliteConnection connection, string sql, params string[] parameters) => new(connection, sql, parameters);
 
     private void Reset()
     {

@@ -23,6 +23,7 @@ internal sealed class StagingStream : Stream
     private byte[]? _buffer;
     private byte[]? _prefix;
     private readonly int _prefixCapacity;
+    private long _prefixLimit;
     private int _prefixLength;
     private int _count;
     private long _written;
@@ -42,9 +43,13 @@ internal sealed class StagingStream : Stream
         _computeCrc = computeCrc;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bufferSize, 4096));
         _prefixCapacity = prefixCapacity;
+        _prefixLimit = prefixCapacity;
     }
 
-    /// <summary>The file's first bytes (up to the prefix capacity given at creation); the whole file when it is that short.</summary>
+    /// <summary>
+    /// The file's first bytes: up to the prefix capacity given at creation, or up to the end of the element header of
+    /// the first Pixel Data (7FE0,0010) tag seen; the whole file when it is that short.
+    /// </summary>
     public ReadOnlySpan<byte> Prefix => _prefix is null ? ReadOnlySpan<byte>.Empty : _prefix.AsSpan(0, _prefixLength);
 
     /// <summary>True when <see cref="Prefix"/> holds every byte written so far.</summary>
@@ -90,12 +95,26 @@ internal sealed class StagingStream : Stream
     private void KeepPrefix(ReadOnlySpan<byte> source)
     {
         long at = Length;
-        if (at >= _prefixCapacity) return;
+        if (at >= _prefixLimit) return;
         _prefix ??= ArrayPool<byte>.Shared.Rent(_prefixCapacity);
-        int n = (int)Math.Min(_prefixCapacity - at, source.Length);
+        int n = (int)Math.Min(_prefixLimit - at, source.Length);
+        // The header ends where Pixel Data begins: once its tag is seen, only the rest of its element header is kept,
+        // not the pixels after it (up to 64 KiB copied per slice for nothing). The same four bytes inside an earlier
+        // value (an icon's pixel data) end the prefix early; the header is then read from the file, as for one larger
+        // than the prefix. A tag split between two writes is not seen, and the prefix fills up as before.
+        int tag = source[..n].IndexOf(PixelDataTag);
+        if (tag >= 0)
+        {
+            _prefixLimit = Math.Min(at + tag + PixelDataElementHeader, _prefixLimit);
+            n = (int)Math.Min(n, _prefixLimit - at);
+        }
         source[..n].CopyTo(_prefix.AsSpan((int)at));
         _prefixLength = (int)at + n;
     }
+
+    // (7FE0,0010) little endian, and the longest element header that starts with it (explicit VR with a 32-bit length).
+    private static ReadOnlySpan<byte> PixelDataTag => [0xE0, 0x7F, 0x10, 0x00];
+    private const int PixelDataElementHeader = 12;
 
     private void WriteBuffer()
     {

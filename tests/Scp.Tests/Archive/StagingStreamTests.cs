@@ -128,4 +128,37 @@ public sealed class StagingStreamTests
         Assert.That(stream.PrefixIsWholeFile, Is.True);
         Assert.That(stream.Prefix.ToArray(), Is.EqualTo("DICM and a little more"u8.ToArray()));
     }
+
+    // The prefix is for the header: it stops after the element header of Pixel Data, wherever the PDVs split the file,
+    // instead of copying up to the capacity of pixels per slice; the header parses from it alone.
+    [TestCase(1_000_000)]
+    [TestCase(16_384)]
+    [TestCase(1_000)]
+    [TestCase(7)]
+    public async Task The_prefix_ends_after_the_element_header_of_Pixel_Data(int piece)
+    {
+        var ds = new EdgeCancer.Dicom.DicomDataset();
+        ds.AddOrUpdate(EdgeCancer.Dicom.DicomTags.SOPClassUID, EdgeCancer.Dicom.DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2");
+        ds.AddOrUpdate(EdgeCancer.Dicom.DicomTags.SOPInstanceUID, EdgeCancer.Dicom.DicomVR.UI, "1.2.3.4.5");
+        ds.AddOrUpdate(EdgeCancer.Dicom.DicomTags.PatientName, EdgeCancer.Dicom.DicomVR.PN, "PREFIX^TEST");
+        ds.AddOrUpdateBytes(EdgeCancer.Dicom.DicomTags.PixelData, EdgeCancer.Dicom.DicomVR.OW, new byte[200_000]);
+        var file = new EdgeCancer.Dicom.IO.DicomFile(ds);
+        file.EnsureFileMetaInfo(EdgeCancer.Dicom.DicomTransferSyntax.ExplicitVRLittleEndian, "TEST");
+        using var ms = new MemoryStream();
+        file.Save(ms);
+        var bytes = ms.ToArray();
+        int pixelData = bytes.AsSpan().IndexOf(new byte[] { 0xE0, 0x7F, 0x10, 0x00 });
+
+        await using var stream = new StagingStream(File.OpenHandle(Path.Combine(_dir, $"p{piece}.part"), FileMode.CreateNew, FileAccess.Write), bufferSize: 8192, prefixCapacity: 64 * 1024, computeCrc: false);
+        for (int at = 0; at < bytes.Length; at += piece) await stream.WriteAsync(bytes.AsMemory(at, Math.Min(piece, bytes.Length - at)));
+
+        // A piece of 7 bytes splits the tag between two writes: then the prefix fills up to its capacity, as before.
+        int expected = piece == 7 ? 64 * 1024 : pixelData + 12;
+        Assert.That(stream.Prefix.ToArray(), Is.EqualTo(bytes[..expected]));
+        Assert.That(stream.PrefixIsWholeFile, Is.False);
+        var header = EdgeCancer.Dicom.IO.DicomFile.Open(new MemoryStream(stream.Prefix.ToArray()),
+            EdgeCancer.Dicom.IO.DicomReaderOptions.Default with { StopAtTag = EdgeCancer.Dicom.DicomTags.PixelData });
+        Assert.That(header.IsHeaderOnly, Is.True);
+        Assert.That(header.Dataset.GetString(EdgeCancer.Dicom.DicomTags.PatientName), Is.EqualTo("PREFIX^TEST"));
+    }
 }

@@ -109,4 +109,35 @@ public sealed class ArchiveWriterTests(IndexDialect dialect)
         var stored = File.ReadAllBytes(store.GetFullPath(p2!));
         Assert.That(stored.AsSpan(stored.Length - pixels.Length).SequenceEqual(pixels), Is.True, "Pixel Data is the last value, byte for byte");
     }
+
+    [Test]
+    public async Task Stores_an_instance_whose_header_holds_the_bytes_of_the_Pixel_Data_tag_before_its_Pixel_Data()
+    {
+        await using var t = await TestIndex.CreateAsync(dialect);
+        var store = new FileStore(Options.Create(new FileStoreOptions { Root = _root, FreeSpaceWatermarkBytes = 0 }), NullLogger<FileStore>.Instance);
+        var writer = new ArchiveWriter(store, t.Index, new ArchiveServiceOptions());
+
+        // The staged file's prefix stops after the first (7FE0,0010) it sees. Here those four bytes come first inside a
+        // private OB value, so the prefix ends in the middle of the header: the header must then come from the file,
+        // with the attributes after the lookalike.
+        var ds = Sr("1.2.3", "1.2.3.6", "1.2.3.6.1");
+        ds.AddOrUpdate(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7");
+        ds.AddOrUpdate(DicomTags.Modality, DicomVR.CS, "OT");
+        ds.AddOrUpdate(new DicomTag(0x0009, 0x0010), DicomVR.LO, "EDGECANCER TEST");
+        ds.AddOrUpdateBytes(new DicomTag(0x0009, 0x1010), DicomVR.OB, new byte[] { 1, 2, 0xE0, 0x7F, 0x10, 0x00, 3, 4 });
+        ds.AddOrUpdate(DicomTags.SeriesDescription, DicomVR.LO, "after the lookalike");
+        var pixels = new byte[100_000];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i % 241);
+        ds.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OB, pixels);
+        var (outcome, result, path) = await writer.StoreAsync(new DicomFile(ds));
+        Assert.That(outcome.Status, Is.EqualTo(DicomStatus.Success), outcome.ErrorComment);
+        Assert.That(result!.Value.Outcome, Is.EqualTo(StoreOutcome.Added));
+        var indexed = await t.Index.FindInstanceAsync("1.2.3.6.1", CancellationToken.None);
+        Assert.That(indexed!.FilePath, Is.EqualTo(path));
+        // Study and Series Instance UID (0020,000D/E) come after the private (0009,1010): read past the lookalike.
+        Assert.That((indexed.StudyInstanceUid, indexed.SeriesInstanceUid), Is.EqualTo(("1.2.3", "1.2.3.6")));
+        Assert.That(DicomFile.Open(store.GetFullPath(path!)).Dataset.GetString(DicomTags.SeriesDescription), Is.EqualTo("after the lookalike"));
+        var stored = File.ReadAllBytes(store.GetFullPath(path!));
+        Assert.That(stored.AsSpan(stored.Length - pixels.Length).SequenceEqual(pixels), Is.True);
+    }
 }
