@@ -104,6 +104,8 @@ public sealed class FileStore
     private TimedSpaceCheck? _lastSpaceCheck;
     private readonly string _partPrefix = $"{Environment.ProcessId:x}-{Random.Shared.Next():x8}-";
     private long _partCounter;
+    // Unnamed staged files are named through /proc/self/fd (NativeSync.LinkUnnamed): without /proc, named ones.
+    private volatile bool _noUnnamedFiles = !Directory.Exists("/proc/self/fd");
 
     // The folder of the last instance this thread gave a place (an association's instances arrive on its own receive
     // thread, and each association usually sends one series): known to exist, not checked again.
@@ -181,6 +183,15 @@ public sealed class FileStore
         if (RefusalBelowWatermark() is { } refused) return refused;
         if (t_incomingSlot == 0) t_incomingSlot = (int)((uint)Interlocked.Increment(ref s_nextIncomingSlot) % IncomingSlots) + 1;
         var incoming = Path.Combine(Root, IncomingFolder, IncomingSlotNames[t_incomingSlot - 1]);
+        StagingStream stream;
+        // Fast mode: a file without a name until its commit links it into place (see NativeSync.TryCreateUnnamed): no
+        // directory entry to add in the staging folder and remove again by the rename, and nothing left behind by a
+        // crash. The durable modes keep named staged files (the write-once journal's intent records name them).
+        if (_options.FastMode && TryCreateUnnamed(incoming) is { } unnamed)
+        {
+            stream = new StagingStream(unnamed, _options.WriteBufferSize, HeaderPrefixBytes, computeCrc: false);
+            return new BeginWriteResult(new PendingFile(this, stream, null, "", "", false), FileStoreError.None, null);
+        }
         // Unique without a random draw per instance: a prefix drawn once per store, then a counter.
         var partPath = Path.Combine(incoming, string.Concat(_partPrefix, Interlocked.Increment(ref _partCounter).ToString("x"), PartSuffix));
         SafeFileHandle handle;
@@ -192,8 +203,24 @@ public sealed class FileStore
             Directory.CreateDirectory(incoming);
             handle = NativeSync.CreateNew(partPath);
         }
-        var stream = new StagingStream(handle, _options.WriteBufferSize, HeaderPrefixBytes, computeCrc: JournalWritesOnce);
+        stream = new StagingStream(handle, _options.WriteBufferSize, HeaderPrefixBytes, computeCrc: JournalWritesOnce);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, "", "", false), FileStoreError.None, null);
+    }
+
+    // An unnamed file in the staging folder (made when missing); null when the file system has no O_TMPFILE, which is
+    // then not tried again.
+    private SafeFileHandle? TryCreateUnnamed(string folder)
+    {
+        if (_noUnnamedFiles) return null;
+        SafeFileHandle? handle;
+        try { handle = NativeSync.TryCreateUnnamed(folder); }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(folder);
+            handle = NativeSync.TryCreateUnnamed(folder);
+        }
+        if (handle is null) _noUnnamedFiles = true;
+        return handle;
     }
 
     /// <summary>

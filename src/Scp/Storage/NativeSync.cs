@@ -243,6 +243,73 @@ internal static partial class NativeSync
         throw new IOException($"Cannot rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno);
     }
 
+    // O_TMPFILE is __O_TMPFILE | O_DIRECTORY (020200000 on x86-64 and arm64).
+    private const int O_TMPFILE = 0x410000;
+    private const int AT_FDCWD = -100;
+    private const int AT_SYMLINK_FOLLOW = 0x400;
+    private const int EEXIST = 17;
+    private const int EISDIR = 21;
+    private const int EINVAL = 22;
+    private const int EOPNOTSUPP = 95;
+    private static long s_linkCounter;
+
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkAt(int oldDirectory, string oldPath, int newDirectory, string newPath, int flags);
+
+    /// <summary>
+    /// Creates a file without a name in <paramref name="folder"/>'s file system (<c>open(O_TMPFILE)</c>), for reading
+    /// and writing; <see cref="LinkUnnamed"/> names it. Until then nothing can find it, and when the process ends
+    /// (even killed) before that, the kernel frees it: nothing half-written is ever left in the store. Null when the
+    /// file system or platform cannot (the caller then stages a named file); throws
+    /// <see cref="DirectoryNotFoundException"/> when the folder is missing.
+    /// </summary>
+    public static SafeFileHandle? TryCreateUnnamed(string folder)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        int fd = OpenMode(folder, O_RDWR | O_TMPFILE | O_CLOEXEC, 0x1B6 /* 0666 */);
+        if (fd >= 0) return new SafeFileHandle(fd, ownsHandle: true);
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno == ENOENT) throw new DirectoryNotFoundException($"Cannot create a file in '{folder}': the folder does not exist.");
+        if (errno is EOPNOTSUPP or EISDIR or EINVAL) return null;
+        throw new IOException($"Cannot create a file in '{folder}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno);
+    }
+
+    /// <summary>The path through which an open file, named or not, can be opened again while it is open.</summary>
+    public static string OpenFilePath(SafeFileHandle handle) => $"/proc/self/fd/{handle.DangerousGetHandle()}";
+
+    /// <summary>
+    /// Gives a file from <see cref="TryCreateUnnamed"/> the name <paramref name="to"/> (<c>linkat(2)</c> of its
+    /// <c>/proc/self/fd</c> entry, which needs no privilege, unlike <c>AT_EMPTY_PATH</c>). An existing file of that
+    /// name is replaced atomically, as by <see cref="Rename"/>: the file is linked beside it (a name ending in
+    /// <paramref name="besideSuffix"/>, which start-up clears should the process die in between) and renamed over
+    /// it. Throws <see cref="DirectoryNotFoundException"/> when the folder is missing.
+    /// </summary>
+    public static void LinkUnnamed(SafeFileHandle handle, string to, string besideSuffix)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var from = OpenFilePath(handle);
+            if (LinkAt(AT_FDCWD, from, AT_FDCWD, to, AT_SYMLINK_FOLLOW) == 0) return;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EEXIST) throw LinkError(to, errno);
+            var beside = $"{to}.{Environment.ProcessId:x}-{Interlocked.Increment(ref s_linkCounter):x}{besideSuffix}";
+            if (LinkAt(AT_FDCWD, from, AT_FDCWD, beside, AT_SYMLINK_FOLLOW) != 0) throw LinkError(beside, Marshal.GetLastPInvokeError());
+            try { Rename(beside, to); }
+            catch
+            {
+                File.Delete(beside);
+                throw;
+            }
+        }
+        finally { if (added) handle.DangerousRelease(); }
+    }
+
+    private static IOException LinkError(string to, int errno) => errno == ENOENT
+        ? new DirectoryNotFoundException($"Cannot name a file '{to}': its folder does not exist.")
+        : new IOException($"Cannot name a file '{to}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno);
+
     /// <summary>Flushes a closed file by path (fast mode's background flusher).</summary>
     public static void SyncFile(string path)
     {

@@ -3,20 +3,21 @@ namespace EdgeCancer.Scp.Storage;
 /// <summary>
 /// An instance being written. Callers stream bytes into <see cref="Stream"/>, then <see cref="CommitAsync"/>:
 /// flush, fsync the file, rename <c>.part</c> to the final name (atomically replacing an older copy), fsync the
-/// folder. In fast mode the two fsyncs are left to the background flusher. Disposing without commit deletes the
-/// <c>.part</c> file, so an abandoned or failed write leaves nothing behind.
+/// folder. In fast mode the two fsyncs are left to the background flusher, and a staged file has no name at all
+/// until the commit links it into place (<see cref="NativeSync.TryCreateUnnamed"/>). Disposing without commit deletes
+/// the <c>.part</c> file (an unnamed one goes with its handle), so an abandoned or failed write leaves nothing behind.
 /// </summary>
 public sealed class PendingFile : IAsyncDisposable
 {
     private readonly FileStore _store;
     private readonly StagingStream _stream;
-    private readonly string _partPath;
+    private readonly string? _partPath; // null: an unnamed file (fast mode), named by its commit
     private bool _createdFolder;
     private bool _synced;
     private bool _writeBackStarted;
     private bool _closed;
 
-    internal PendingFile(FileStore store, StagingStream stream, string partPath, string finalPath, string relativePath, bool createdFolder)
+    internal PendingFile(FileStore store, StagingStream stream, string? partPath, string finalPath, string relativePath, bool createdFolder)
     {
         _store = store;
         _stream = stream;
@@ -58,8 +59,11 @@ public sealed class PendingFile : IAsyncDisposable
     /// <summary>True until a staged file (from <see cref="FileStore.BeginIncoming"/>) is given its final place.</summary>
     public bool IsStaged => RelativePath.Length == 0;
 
-    /// <summary>The path of the <c>.part</c> file being written (readable while writing, e.g. to parse its header).</summary>
-    public string PartPath => _partPath;
+    /// <summary>
+    /// The path of the <c>.part</c> file being written (readable while writing, e.g. to parse its header); for an
+    /// unnamed file, its <c>/proc/self/fd</c> entry, valid until commit or disposal.
+    /// </summary>
+    public string PartPath => _partPath ?? NativeSync.OpenFilePath(_stream.Handle);
 
     internal void Retarget(string finalPath, string relativePath, bool createdFolder)
     {
@@ -97,19 +101,37 @@ public sealed class PendingFile : IAsyncDisposable
         if (IsCommitted) return;
         if (IsStaged) throw new InvalidOperationException("A staged file needs FileStore.AssignDestination before commit.");
         await FlushToDiskAsync(ct).ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _closed = true;
-        ct.ThrowIfCancellationRequested();
-        // rename(2) replaces an existing file atomically: readers see the old or the new copy, never a mix.
-        try { NativeSync.Rename(_partPath, FullPath); }
-        catch (DirectoryNotFoundException) when (File.Exists(_partPath))
+        if (_partPath is null)
         {
-            // The destination folder went away after AssignDestination (a study deleted meanwhile): make it again.
-            Directory.CreateDirectory(Path.GetDirectoryName(FullPath)!);
-            _createdFolder = true;
-            NativeSync.Rename(_partPath, FullPath);
+            // Named while still open: closing an unnamed file first would free it.
+            ct.ThrowIfCancellationRequested();
+            try { NativeSync.LinkUnnamed(_stream.Handle, FullPath, FileStore.PartSuffix); }
+            catch (DirectoryNotFoundException)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(FullPath)!);
+                _createdFolder = true;
+                NativeSync.LinkUnnamed(_stream.Handle, FullPath, FileStore.PartSuffix);
+            }
+            IsCommitted = true;
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            _closed = true;
         }
-        IsCommitted = true;
+        else
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            _closed = true;
+            ct.ThrowIfCancellationRequested();
+            // rename(2) replaces an existing file atomically: readers see the old or the new copy, never a mix.
+            try { NativeSync.Rename(_partPath, FullPath); }
+            catch (DirectoryNotFoundException) when (File.Exists(_partPath))
+            {
+                // The destination folder went away after AssignDestination (a study deleted meanwhile): make it again.
+                Directory.CreateDirectory(Path.GetDirectoryName(FullPath)!);
+                _createdFolder = true;
+                NativeSync.Rename(_partPath, FullPath);
+            }
+            IsCommitted = true;
+        }
         if (_store.QueueBackgroundSync(FullPath)) return;
         // Journal mode: the content is durable (write-once: this file, synced by the group syncfs before the rename; data
         // mode: the journal record); the journal's checkpoint (syncfs) makes this rename durable.
@@ -140,7 +162,7 @@ public sealed class PendingFile : IAsyncDisposable
         }
         finally
         {
-            if (!IsCommitted) _store.DeletePart(_partPath);
+            if (!IsCommitted && _partPath is not null) _store.DeletePart(_partPath);
         }
     }
 }

@@ -166,6 +166,41 @@ public sealed class FileStoreTests
         Assert.That(Directory.GetFiles(Path.Combine(_root, FileStore.IncomingFolder), "*", SearchOption.AllDirectories), Is.Empty);
     }
 
+    // Fast mode stages a file without a name (O_TMPFILE): nothing is in the staging folder while it is written, its
+    // bytes are readable through PartPath, the commit links it into place (replacing an older copy atomically), and a
+    // write disposed without commit leaves nothing anywhere.
+    [Test]
+    public async Task Fast_mode_stages_a_file_without_a_name_until_its_commit_links_it_into_place()
+    {
+        var queue = new FileSyncQueue(NullLogger<FileSyncQueue>.Instance);
+        var store = Store(fast: true, queue: queue);
+        var incoming = Path.Combine(_root, FileStore.IncomingFolder);
+        var series = Path.Combine(_root, "1.2", "1.2.3");
+        foreach (var (content, replaces) in new[] { ("first copy", false), ("second copy, longer than the first", true) })
+        {
+            await using var write = store.BeginIncoming().Write!;
+            var bytes = System.Text.Encoding.ASCII.GetBytes(content);
+            await write.Stream.WriteAsync(bytes);
+            await write.Stream.FlushAsync();
+            Assert.That(Directory.GetFiles(incoming, "*", SearchOption.AllDirectories), Is.Empty, "the staged file has no name");
+            Assert.That(write.PartPath, Does.StartWith("/proc/self/fd/"));
+            Assert.That(await File.ReadAllBytesAsync(write.PartPath), Is.EqualTo(bytes), "readable while staged");
+            Assert.That(store.AssignDestination(write, "1.2", "1.2.3", "1.2.3.4", out var message), Is.EqualTo(UidProblem.None), message);
+            Assert.That(File.Exists(Path.Combine(series, "1.2.3.4.dcm")), Is.EqualTo(replaces));
+            await write.CommitAsync(CancellationToken.None);
+            Assert.That(await File.ReadAllTextAsync(Path.Combine(series, "1.2.3.4.dcm")), Is.EqualTo(content));
+        }
+        Assert.That(Directory.GetFiles(series).Select(Path.GetFileName), Is.EqualTo(new[] { "1.2.3.4.dcm" }), "the replacement left no name beside it");
+
+        await using (var abandoned = store.BeginIncoming().Write!)
+        {
+            await abandoned.Stream.WriteAsync(new byte[100_000]);
+            Assert.That(store.AssignDestination(abandoned, "1.2", "1.2.3", "1.2.3.5", out _), Is.EqualTo(UidProblem.None));
+        }
+        Assert.That(Directory.GetFiles(_root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_root, f)),
+            Is.EqualTo(new[] { Path.Combine("1.2", "1.2.3", "1.2.3.4.dcm") }), "an abandoned write leaves nothing");
+    }
+
     [TestCase(0, 0, 200)]         // just queued: wait for the quiet period
     [TestCase(150, 1000, 50)]     // 150 ms since the last file: 50 ms more
     [TestCase(250, 1000, 0)]      // quiet for 250 ms: sync now
