@@ -62,7 +62,7 @@ public sealed class ArchiveWriter(FileStore store, IArchiveIndex index, ArchiveS
         bool whole = pending.PrefixIsWholeFile;
         try
         {
-            // Read in place (the prefix is up to 64 KiB, mostly pixel data: no copy of it per instance); the parsed
+            // Read in place (the prefix ends after the element header of Pixel Data: no copy of it per instance); the parsed
             // header holds copies of its values, not references into the prefix.
             var bytes = pending.Prefix;
             DicomFile header;
