@@ -369,7 +369,7 @@ public sealed partial class SqlArchiveIndex
         }
     }
 
-    // The point query through SQLite's own API: the statement is stepped and reset in place, its two parameters bound
+    // The point query through SQLite's own API (SqliteStatement): the statement is stepped and reset in place, its two parameters bound
     // by position. Through SqliteCommand each look cost a reader object, an iterator and a name lookup per parameter,
     // about a third of the write-behind admission's CPU.
     private sealed class BehindChecker : IDisposable
@@ -385,7 +385,7 @@ public sealed partial class SqlArchiveIndex
             """;
 
         private readonly SqliteConnection _connection;
-        private readonly SQLitePCL.sqlite3_stmt _look;
+        private readonly SqliteStatement _look;
 
         public BehindChecker(string connectionString)
         {
@@ -393,10 +393,9 @@ public sealed partial class SqlArchiveIndex
             try
             {
                 _connection.Open();
-                var db = _connection.Handle!;
                 // A reader in WAL mode waits only while another connection recovers the WAL: as long as the index's own.
-                SQLitePCL.raw.sqlite3_busy_timeout(db, 5000);
-                Check(SQLitePCL.raw.sqlite3_prepare_v2(db, Sql, out _look));
+                SQLitePCL.raw.sqlite3_busy_timeout(_connection.Handle, 5000);
+                _look = new SqliteStatement(_connection, Sql, "?1", "?2");
             }
             catch
             {
@@ -411,30 +410,20 @@ public sealed partial class SqlArchiveIndex
             string? seriesStudy = null;
             try
             {
-                Check(SQLitePCL.raw.sqlite3_bind_text(_look, 1, sop));
-                Check(SQLitePCL.raw.sqlite3_bind_text(_look, 2, series));
-                int rc;
-                while ((rc = SQLitePCL.raw.sqlite3_step(_look)) == SQLitePCL.raw.SQLITE_ROW)
+                _look.Bind(sop, series);
+                while (_look.Step())
                 {
-                    var study = SQLitePCL.raw.sqlite3_column_text(_look, 0).utf8_to_string();
-                    if (SQLitePCL.raw.sqlite3_column_int(_look, 2) == 1) at = (study, SQLitePCL.raw.sqlite3_column_text(_look, 1).utf8_to_string());
+                    var study = _look.Text(0);
+                    if (_look.Int64(2) == 1) at = (study, _look.Text(1));
                     else seriesStudy = study;
                 }
-                if (rc != SQLitePCL.raw.SQLITE_DONE) Check(rc);
             }
             finally
             {
                 // Reset at once: a statement left stepped keeps its read transaction, which holds back checkpoints.
-                SQLitePCL.raw.sqlite3_reset(_look);
-                SQLitePCL.raw.sqlite3_clear_bindings(_look);
+                _look.Reset();
             }
             return (at, seriesStudy);
-        }
-
-        private void Check(int rc)
-        {
-            if (rc != SQLitePCL.raw.SQLITE_OK)
-                throw new SqliteException($"SQLite Error {rc}: '{SQLitePCL.raw.sqlite3_errmsg(_connection.Handle).utf8_to_string()}'.", rc);
         }
 
         public void Dispose()
