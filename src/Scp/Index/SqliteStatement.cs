@@ -27,7 +27,9 @@ internal sealed class SqliteStatement : IDisposable
         for (int i = 0; i < parameters.Length; i++)
         {
             _slots[i] = raw.sqlite3_bind_parameter_index(_stmt, parameters[i]);
-            if (_slots[i] == 0) throw new ArgumentException($"Parameter {parameters[i]} does not occur in the statement.", nameof(parameters));
+            if (_slots[i] != 0) continue;
+            _stmt.Dispose(); // finalised now: an unfinalised statement would keep its connection from closing
+            throw new ArgumentException($"Parameter {parameters[i]} does not occur in the statement.", nameof(parameters));
         }
     }
 

@@ -183,44 +183,35 @@ public sealed class FileStore
         if (RefusalBelowWatermark() is { } refused) return refused;
         if (t_incomingSlot == 0) t_incomingSlot = (int)((uint)Interlocked.Increment(ref s_nextIncomingSlot) % IncomingSlots) + 1;
         var incoming = Path.Combine(Root, IncomingFolder, IncomingSlotNames[t_incomingSlot - 1]);
-        StagingStream stream;
-        // Fast mode: a file without a name until its commit links it into place (see NativeSync.TryCreateUnnamed): no
-        // directory entry to add in the staging folder and remove again by the rename, and nothing left behind by a
-        // crash. The durable modes keep named staged files (the write-once journal's intent records name them).
-        if (_options.FastMode && TryCreateUnnamed(incoming) is { } unnamed)
-        {
-            stream = new StagingStream(unnamed, _options.WriteBufferSize, HeaderPrefixBytes, computeCrc: false);
-            return new BeginWriteResult(new PendingFile(this, stream, null, "", "", false), FileStoreError.None, null);
-        }
-        // Unique without a random draw per instance: a prefix drawn once per store, then a counter.
-        var partPath = Path.Combine(incoming, string.Concat(_partPrefix, Interlocked.Increment(ref _partCounter).ToString("x"), PartSuffix));
-        SafeFileHandle handle;
         // Read-write: the ingest journal copies the staged bytes through this handle instead of reopening the file.
         // The folder is created when missing, not checked before every instance (a mkdir and a stat per image).
-        try { handle = NativeSync.CreateNew(partPath); }
+        string? partPath;
+        SafeFileHandle handle;
+        try { handle = CreateStaged(incoming, out partPath); }
         catch (DirectoryNotFoundException)
         {
             Directory.CreateDirectory(incoming);
-            handle = NativeSync.CreateNew(partPath);
+            handle = CreateStaged(incoming, out partPath);
         }
-        stream = new StagingStream(handle, _options.WriteBufferSize, HeaderPrefixBytes, computeCrc: JournalWritesOnce);
+        var stream = new StagingStream(handle, _options.WriteBufferSize, HeaderPrefixBytes, computeCrc: JournalWritesOnce);
         return new BeginWriteResult(new PendingFile(this, stream, partPath, "", "", false), FileStoreError.None, null);
     }
 
-    // An unnamed file in the staging folder (made when missing); null when the file system has no O_TMPFILE, which is
-    // then not tried again.
-    private SafeFileHandle? TryCreateUnnamed(string folder)
+    // Fast mode: a file without a name until its commit links it into place (NativeSync.TryCreateUnnamed; partPath
+    // null): no directory entry to add in the staging folder and remove again by the rename, and nothing left behind
+    // by a crash. Otherwise, and where the file system has no O_TMPFILE (then not tried again), a named .part file: the
+    // durable modes keep those (the write-once journal's intent records name them).
+    private SafeFileHandle CreateStaged(string folder, out string? partPath)
     {
-        if (_noUnnamedFiles) return null;
-        SafeFileHandle? handle;
-        try { handle = NativeSync.TryCreateUnnamed(folder); }
-        catch (DirectoryNotFoundException)
+        if (_options.FastMode && !_noUnnamedFiles)
         {
-            Directory.CreateDirectory(folder);
-            handle = NativeSync.TryCreateUnnamed(folder);
+            partPath = null;
+            if (NativeSync.TryCreateUnnamed(folder) is { } unnamed) return unnamed;
+            _noUnnamedFiles = true;
         }
-        if (handle is null) _noUnnamedFiles = true;
-        return handle;
+        // Unique without a random draw per instance: a prefix drawn once per store, then a counter.
+        partPath = Path.Combine(folder, string.Concat(_partPrefix, Interlocked.Increment(ref _partCounter).ToString("x"), PartSuffix));
+        return NativeSync.CreateNew(partPath);
     }
 
     /// <summary>

@@ -299,7 +299,8 @@ internal static partial class NativeSync
             try { Rename(beside, to); }
             catch
             {
-                File.Delete(beside);
+                // The rename's error is the one to report; a link left here ends in besideSuffix and start-up clears it.
+                try { File.Delete(beside); } catch (IOException) { } catch (UnauthorizedAccessException) { }
                 throw;
             }
         }
