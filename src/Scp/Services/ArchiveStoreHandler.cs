@@ -81,7 +81,7 @@ public sealed class ArchiveStoreHandler(FileStore store, ArchiveWriter writer, I
         var rq = context.Request;
         // The same checks and transaction as every instance the node stores (ArchiveWriter), plus the command's UIDs.
         var (outcome, result, _) = await writer.CommitStagedAsync(file, rq.AffectedSOPInstanceUID, rq.AffectedSOPClassUID, null, ct).ConfigureAwait(false);
-        if (outcome.Status.IsSuccess) StoreLog.Stored(logger, rq.AffectedSOPInstanceUID ?? "", context.CallingAE, result?.Outcome.ToString() ?? "");
+        if (outcome.Status.IsSuccess) StoreLog.Stored(logger, rq.AffectedSOPInstanceUID ?? "", context.CallingAE, result?.Outcome);
         else StoreLog.Refused(logger, rq.AffectedSOPInstanceUID, context.CallingAE, outcome.Status.ToString(), outcome.ErrorComment ?? "");
         return outcome;
     }
@@ -90,7 +90,7 @@ public sealed class ArchiveStoreHandler(FileStore store, ArchiveWriter writer, I
 internal static partial class StoreLog
 {
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Stored {SopInstanceUid} from {CallingAE} ({Outcome})")]
-    public static partial void Stored(ILogger logger, string sopInstanceUid, string callingAE, string outcome);
+    public static partial void Stored(ILogger logger, string sopInstanceUid, string callingAE, StoreOutcome? outcome);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Refused {SopInstanceUid} from {CallingAE}: {Status} {Reason}")]
     public static partial void Refused(ILogger logger, string? sopInstanceUid, string callingAE, string status, string reason);
